@@ -1,0 +1,46 @@
+//! `GET /api/products`: active products, filtered and sorted as asked, one bounded page at a time.
+
+use shared::catalog::ProductStatus;
+use shared::catalog::listing::{self, ListingQuery};
+use shared::catalog::listing_index;
+use shared::config::ConfigError;
+use shared::cursor::CursorCodec;
+use shared::db::listings::Position;
+use shared::db::{ListingRepo, ProductRepo, Table};
+use shared::http::page::Page;
+use shared::http::query::QueryParams;
+use shared::http::{Body, Endpoint, Request, Response, StatusCode, response};
+use shared::{ApiError, App};
+
+pub struct GetProducts {
+    listings: ListingRepo,
+    products: ProductRepo,
+    cursors: CursorCodec,
+}
+
+impl GetProducts {
+    pub fn new(app: &App) -> Result<Self, ConfigError> {
+        let config = &app.config;
+        Ok(Self {
+            listings: ListingRepo::new(app.dynamodb.clone(), config.table(Table::ProductListings)?),
+            products: ProductRepo::new(app.dynamodb.clone(), config.table(Table::Products)?),
+            cursors: CursorCodec::new(config.cursor_secret()?),
+        })
+    }
+}
+
+impl Endpoint for GetProducts {
+    async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
+        let query = ListingQuery::from_params(&QueryParams::parse(&req, listing::PARAMS)?)?;
+        let scope = query.scope();
+        let start = query.cursor.as_deref().map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
+        let plan = listing_index::plan(&query.filters, query.sort);
+        let page = self.listings.page(&plan, usize::from(query.limit), start).await?;
+        // The index follows the products table through its stream; a product that stopped being
+        // active a moment ago may still have entries, so the product itself has the last word.
+        let items = self.products.get_many(&page.product_ids).await?;
+        let items = items.into_iter().filter(|p| p.status == ProductStatus::Active).collect();
+        let next_cursor = page.next.map(|position| self.cursors.encode(&scope, &position));
+        Ok(response::json(StatusCode::OK, &Page { items, next_cursor }))
+    }
+}

@@ -1,0 +1,12 @@
+//! The catalog: categories, products and how products are listed.
+
+pub mod category;
+pub mod governorate;
+pub mod listing;
+pub mod listing_index;
+pub mod product;
+pub mod text;
+
+pub use category::Category;
+pub use governorate::Governorate;
+pub use product::{Condition, Product, ProductId, ProductStatus};

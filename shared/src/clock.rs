@@ -1,0 +1,77 @@
+//! Time as the domain sees it: RFC 3339 UTC timestamps with millisecond precision.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339, macros::format_description};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(OffsetDateTime);
+
+impl Timestamp {
+    pub fn now() -> Self {
+        Self::from(OffsetDateTime::now_utc())
+    }
+
+    pub fn from_unix_millis(ms: i64) -> Self {
+        Self::from(
+            OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+                .expect("milliseconds since 1970 fit in a timestamp"),
+        )
+    }
+
+    pub fn unix_millis(self) -> i64 {
+        (self.0.unix_timestamp_nanos() / 1_000_000) as i64
+    }
+
+    pub fn as_offset_date_time(self) -> OffsetDateTime {
+        self.0
+    }
+}
+
+impl From<OffsetDateTime> for Timestamp {
+    /// Normalised to UTC and whole milliseconds, so a value survives a round trip through JSON.
+    fn from(t: OffsetDateTime) -> Self {
+        let t = t.to_offset(time::UtcOffset::UTC);
+        let ms = t.millisecond();
+        Self(t.replace_nanosecond(u32::from(ms) * 1_000_000).expect("whole milliseconds are valid"))
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+        f.write_str(&self.0.format(&format).map_err(|_| std::fmt::Error)?)
+    }
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = time::error::Parse;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OffsetDateTime::parse(s, &Rfc3339).map(Self::from)
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_as_rfc3339_utc_with_milliseconds() {
+        let t = Timestamp::from_unix_millis(1_700_000_000_123);
+        assert_eq!(t.to_string(), "2023-11-14T22:13:20.123Z");
+        assert_eq!("2023-11-15T00:13:20.123+02:00".parse::<Timestamp>().unwrap(), t);
+    }
+}

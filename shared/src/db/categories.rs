@@ -1,0 +1,95 @@
+//! The categories table: every category in one partition (`pk = "categories"`), so listing them
+//! is a single Query.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::category::{self, Category, LocalizedName, STANDARD_REVISION};
+use crate::error::ApiError;
+
+const PARTITION: &str = "categories";
+
+#[derive(Clone, Debug)]
+pub struct CategoryRepo {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Item {
+    pk: String,
+    id: String,
+    slug: String,
+    name: LocalizedName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parent_id: Option<String>,
+    /// Display order.
+    position: u32,
+    seed_revision: u32,
+}
+
+impl CategoryRepo {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Every category, in display order.
+    pub async fn list(&self) -> Result<Vec<Category>, ApiError> {
+        let mut items: Vec<Item> = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", AttributeValue::S(PARTITION.into()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            items.extend(serde_dynamo::from_items::<_, Item>(page.items.unwrap_or_default())?);
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        items.sort_by_key(|item| item.position);
+        Ok(items
+            .into_iter()
+            .map(|item| Category { id: item.id, slug: item.slug, name: item.name, parent_id: item.parent_id })
+            .collect())
+    }
+
+    /// Writes the standard categories. Idempotent: an item written by this or a newer revision is
+    /// left alone, so concurrent cold starts and re-deployments agree.
+    pub async fn seed_standard(&self) -> Result<usize, ApiError> {
+        let mut written = 0;
+        for (position, category) in category::standard().into_iter().enumerate() {
+            let item = Item {
+                pk: PARTITION.into(),
+                id: category.id,
+                slug: category.slug,
+                name: category.name,
+                parent_id: category.parent_id,
+                position: position as u32,
+                seed_revision: STANDARD_REVISION,
+            };
+            let result = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(serde_dynamo::to_item(item)?))
+                .condition_expression("attribute_not_exists(pk) OR seedRevision < :revision")
+                .expression_attribute_values(":revision", AttributeValue::N(STANDARD_REVISION.to_string()))
+                .send()
+                .await;
+            match result {
+                Ok(_) => written += 1,
+                Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(written)
+    }
+}

@@ -1,0 +1,43 @@
+//! How a failed DynamoDB call reaches the client: throttling and unreachability are a retryable 503,
+//! everything else an opaque 500 (logged with its cause by the endpoint wrapper).
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+
+use crate::error::ApiError;
+
+/// Error codes after which a retry a moment later may well succeed.
+const TRANSIENT_CODES: &[&str] = &[
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "TransactionInProgressException",
+];
+
+impl<E, R> From<SdkError<E, R>> for ApiError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    fn from(err: SdkError<E, R>) -> Self {
+        let transient = match &err {
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => true,
+            SdkError::ServiceError(e) => e.err().code().is_some_and(|code| TRANSIENT_CODES.contains(&code)),
+            _ => false,
+        };
+        if transient {
+            tracing::warn!(error = %aws_sdk_dynamodb::error::DisplayErrorContext(&err), "database unavailable");
+            ApiError::Unavailable { retry_after_secs: 1 }
+        } else {
+            ApiError::internal(aws_sdk_dynamodb::error::DisplayErrorContext(err).to_string())
+        }
+    }
+}
+
+/// A stored item that does not decode is a bug or corruption, never the client's fault.
+impl From<serde_dynamo::Error> for ApiError {
+    fn from(err: serde_dynamo::Error) -> Self {
+        ApiError::internal(format!("stored item does not decode: {err}"))
+    }
+}

@@ -1,0 +1,56 @@
+//! DynamoDB: the tables and one repository per aggregate.
+//!
+//! Table *names* come from the environment (template.yaml passes each function only the tables it
+//! may touch); key schemas and indexes are defined once, in template.yaml, which the local runner
+//! and the tests also create tables from.
+
+pub mod categories;
+mod error;
+pub mod listings;
+pub mod products;
+
+pub use categories::CategoryRepo;
+pub use listings::ListingRepo;
+pub use products::ProductRepo;
+
+/// The tables, with the environment variable that names each and its logical id in template.yaml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Table {
+    Categories,
+    Products,
+    ProductListings,
+}
+
+impl Table {
+    pub const ALL: &'static [Table] = &[Table::Categories, Table::Products, Table::ProductListings];
+
+    pub fn env_var(self) -> &'static str {
+        match self {
+            Self::Categories => "CATEGORIES_TABLE",
+            Self::Products => "PRODUCTS_TABLE",
+            Self::ProductListings => "PRODUCT_LISTINGS_TABLE",
+        }
+    }
+
+    pub fn logical_id(self) -> &'static str {
+        match self {
+            Self::Categories => "CategoriesTable",
+            Self::Products => "ProductsTable",
+            Self::ProductListings => "ProductListingsTable",
+        }
+    }
+}
+
+/// Checks that the database answers, with the cheapest read there is: a GetItem of a key that is
+/// never written (an absent item still costs only half a read unit).
+pub async fn ping(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), crate::ApiError> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    client
+        .get_item()
+        .table_name(table)
+        .key("pk", AttributeValue::S("health".into()))
+        .key("id", AttributeValue::S("ping".into()))
+        .send()
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! The products table: one item per product, keyed by `id`.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+
+use crate::catalog::product::{Product, ProductId};
+use crate::error::ApiError;
+
+/// BatchGetItem takes at most 100 keys, which is also the largest page.
+const BATCH_GET_MAX: usize = 100;
+/// Unprocessed keys are retried this many times before the request gives up with a 503.
+const BATCH_GET_ATTEMPTS: u32 = 4;
+
+#[derive(Clone, Debug)]
+pub struct ProductRepo {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+fn key(id: ProductId) -> HashMap<String, AttributeValue> {
+    HashMap::from([("id".to_owned(), AttributeValue::S(id.to_string()))])
+}
+
+impl ProductRepo {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Strongly consistent: a client reads its own writes.
+    pub async fn get(&self, id: ProductId) -> Result<Option<Product>, ApiError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    /// The products with these ids, in the order of `ids`; missing ones are skipped.
+    pub async fn get_many(&self, ids: &[ProductId]) -> Result<Vec<Product>, ApiError> {
+        let mut found: HashMap<ProductId, Product> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(BATCH_GET_MAX) {
+            let mut pending = KeysAndAttributes::builder()
+                .set_keys(Some(chunk.iter().map(|id| key(*id)).collect()))
+                .build()
+                .map_err(ApiError::internal)?;
+            for attempt in 1..=BATCH_GET_ATTEMPTS {
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, pending.clone())
+                    .send()
+                    .await?;
+                for item in out.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
+                    let product: Product = serde_dynamo::from_item(item)?;
+                    found.insert(product.id, product);
+                }
+                match out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)) {
+                    Some(rest) if !rest.keys.is_empty() => {
+                        if attempt == BATCH_GET_ATTEMPTS {
+                            return Err(ApiError::Unavailable { retry_after_secs: 1 });
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(25 << attempt)).await;
+                        pending = rest;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// Writes a whole product (data loading and tests; the write endpoints arrive with vendors).
+    pub async fn put(&self, product: &Product) -> Result<(), ApiError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(serde_dynamo::to_item(product)?))
+            .send()
+            .await?;
+        Ok(())
+    }
+}

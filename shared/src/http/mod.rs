@@ -1,0 +1,16 @@
+//! HTTP for API Gateway HTTP API (v2) events: parsing requests, shaping responses, and the wrapper
+//! every endpoint runs in.
+
+pub mod body;
+pub mod endpoint;
+pub mod etag;
+pub mod page;
+pub mod path;
+pub mod problem;
+pub mod query;
+pub mod request_id;
+pub mod response;
+
+pub use endpoint::{Endpoint, run_on_lambda, serve};
+pub use http::{StatusCode, header};
+pub use lambda_http::{Body, Request, Response};

@@ -1,0 +1,39 @@
+//! Successful responses.
+
+use http::{StatusCode, header};
+use lambda_http::{Body, Response};
+use serde::Serialize;
+
+use crate::http::etag::ETag;
+
+pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
+    let body = serde_json::to_string(value).expect("response types always serialize");
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::Text(body))
+        .expect("a JSON response always builds")
+}
+
+/// A 200 with an `ETag` computed from the body, or a bodiless 304 when the client's copy is current.
+pub fn json_with_etag<T: Serialize>(
+    request_headers: &http::HeaderMap,
+    value: &T,
+    cache_control: &'static str,
+) -> Response<Body> {
+    let body = serde_json::to_string(value).expect("response types always serialize");
+    let etag = ETag::of(body.as_bytes());
+    let (status, body) = if etag.matches_if_none_match(request_headers) {
+        (StatusCode::NOT_MODIFIED, Body::Empty)
+    } else {
+        (StatusCode::OK, Body::Text(body))
+    };
+    let mut builder = Response::builder()
+        .status(status)
+        .header(header::ETAG, etag.as_str())
+        .header(header::CACHE_CONTROL, cache_control);
+    if status == StatusCode::OK {
+        builder = builder.header(header::CONTENT_TYPE, "application/json");
+    }
+    builder.body(body).expect("a JSON response always builds")
+}
