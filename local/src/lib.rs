@@ -1,1 +1,15 @@
+//! `souk-local`: the whole Souk El-Sayarat marketplace on a laptop, offline, with no Docker and no
+//! AWS account. It starts DynamoDB Local, creates the tables of template.yaml, seeds the standard
+//! categories and serves every HTTP route of template.yaml on one port by calling each function's
+//! handler in-process with real API Gateway HTTP API events.
 
+pub mod cors;
+pub mod dynamodb_local;
+pub mod functions;
+pub mod gateway;
+pub mod marketplace;
+pub mod router;
+pub mod tables;
+pub mod template;
+
+pub use marketplace::{Marketplace, Options};

@@ -1,1 +1,85 @@
-fn main(){}
+//! `souk-local`: run the marketplace locally. See the README.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use souk_local::dynamodb_local::{self, DynamoDbLocal, Storage};
+use souk_local::{Marketplace, Options};
+
+#[derive(Parser)]
+#[command(about = "Runs the whole Souk El-Sayarat marketplace locally")]
+struct Args {
+    /// Address to serve the API on.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// Where DynamoDB Local, its data and local secrets are kept between runs.
+    #[arg(long, default_value = ".souk")]
+    data_dir: PathBuf,
+    /// Use this already running DynamoDB instead of starting DynamoDB Local.
+    #[arg(long)]
+    dynamodb_endpoint: Option<String>,
+    /// Prefix of every table name.
+    #[arg(long, default_value = "")]
+    table_prefix: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    shared::telemetry::init();
+    let args = Args::parse();
+    let database = match &args.dynamodb_endpoint {
+        Some(_) => None,
+        None => {
+            let port = dynamodb_local::free_port()?;
+            let storage = Storage::Directory(args.data_dir.join("db"));
+            Some(DynamoDbLocal::start(&args.data_dir.join("dynamodb-local"), storage, port).await?)
+        }
+    };
+    let endpoint = args
+        .dynamodb_endpoint
+        .clone()
+        .or_else(|| database.as_ref().map(|d| d.endpoint.clone()))
+        .expect("either given or started");
+    let parameters = HashMap::from([("CursorSecret".to_owned(), local_secret(&args.data_dir, "cursor-secret")?)]);
+    let options = Options { addr: args.addr, dynamodb_endpoint: endpoint.clone(), table_prefix: args.table_prefix, parameters };
+    let marketplace = match Marketplace::start(options).await {
+        Ok(marketplace) => marketplace,
+        Err(error) => {
+            if let Some(database) = database {
+                database.stop().await;
+            }
+            return Err(error.into());
+        }
+    };
+    println!("Souk El-Sayarat is running on {}/api (DynamoDB at {endpoint}, data in {})", marketplace.url(), args.data_dir.display());
+    println!("Try: curl {}/api/products    (Ctrl-C stops everything)", marketplace.url());
+    wait_for_stop().await;
+    marketplace.stop().await;
+    if let Some(database) = database {
+        database.stop().await;
+    }
+    Ok(())
+}
+
+async fn wait_for_stop() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+}
+
+/// A random secret made on first start and kept in the data directory, so cursors handed out
+/// before a restart still work after it.
+fn local_secret(data_dir: &Path, name: &str) -> std::io::Result<String> {
+    let path = data_dir.join(name);
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        return Ok(secret.trim().to_owned());
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let secret: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
+    std::fs::write(&path, &secret)?;
+    Ok(secret)
+}

@@ -22,6 +22,12 @@ impl App {
         let dynamodb = dynamodb_client(config.dynamodb_endpoint.as_deref()).await;
         Self { config, dynamodb }
     }
+
+    /// The same clients under another configuration: the local runner gives every function its
+    /// own environment but one connection pool.
+    pub fn with_config(&self, config: Config) -> Self {
+        Self { config, dynamodb: self.dynamodb.clone() }
+    }
 }
 
 /// Timeouts short enough that an unreachable database turns into a quick 503, not a hung request.

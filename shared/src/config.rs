@@ -39,7 +39,13 @@ impl std::fmt::Debug for Config {
 
 impl Config {
     pub fn from_env() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables through `var`: the process environment in Lambda, the function's
+    /// `Environment` from template.yaml in the local runner.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| var(name).filter(|v| !v.is_empty());
         Self {
             dynamodb_endpoint: var("DYNAMODB_ENDPOINT"),
             cursor_secret: var("CURSOR_SECRET").map(String::into_bytes),

@@ -133,6 +133,9 @@ impl Expression {
     }
 
     fn within<T: ToString + Copy>(&mut self, attribute: &str, range: Range<T>) {
+        if range.min.is_none() && range.max.is_none() {
+            return;
+        }
         let n = self.name(attribute);
         let num = |v: T| AttributeValue::N(v.to_string());
         match (range.min, range.max) {
@@ -148,7 +151,7 @@ impl Expression {
                 let hi = self.value(&format!("{attribute}Max"), num(hi));
                 self.clauses.push(format!("{n} <= {hi}"));
             }
-            (None, None) => {}
+            (None, None) => unreachable!("open ranges return early"),
         }
     }
 

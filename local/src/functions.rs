@@ -1,0 +1,41 @@
+//! The functions the runner can call in-process, by binary name. Each is built the way its
+//! `main.rs` builds it, from the environment template.yaml gives it, so a function that asks for a
+//! table the template does not pass it fails here exactly as it would in AWS.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use lambda_http::{Body, Request, Response};
+use shared::App;
+use shared::config::ConfigError;
+use shared::http::{Endpoint, serve};
+
+pub type HttpHandler = Arc<dyn Fn(Request) -> BoxFuture<'static, Response<Body>> + Send + Sync>;
+
+/// What the runner does with a function of template.yaml.
+pub enum Role {
+    /// Served on its HTTP routes.
+    Http(HttpHandler),
+    /// The deploy-time category seed; the runner seeds at start instead.
+    DeploymentSeed,
+}
+
+fn http<E: Endpoint>(endpoint: Result<E, ConfigError>) -> Result<Role, ConfigError> {
+    let endpoint = Arc::new(endpoint?);
+    Ok(Role::Http(Arc::new(move |req| {
+        let endpoint = Arc::clone(&endpoint);
+        Box::pin(async move { serve(endpoint.as_ref(), req).await })
+    })))
+}
+
+/// Builds the function with binary name `binary`; `None` if the runner does not know it.
+pub fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>> {
+    Some(match binary {
+        "health" => http(health::Health::new(app)),
+        "get-categories" => http(get_categories::GetCategories::new(app)),
+        "get-products" => http(get_products::GetProducts::new(app)),
+        "get-product" => http(get_product::GetProduct::new(app)),
+        "seed-catalog" => seed_catalog::SeedCatalog::new(app).map(|_| Role::DeploymentSeed),
+        _ => return None,
+    })
+}

@@ -1,0 +1,109 @@
+//! Creates the tables of template.yaml in DynamoDB Local, exactly as declared there (keys, indexes,
+//! streams), under a name prefix so several marketplaces (one per test) can share one database.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, StreamSpecification, StreamViewType,
+};
+use serde_yaml::Value;
+
+use crate::template::{TableDef, Template};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("table {table}: {message}")]
+    Definition { table: String, message: String },
+    #[error("creating table {table} failed: {message}")]
+    Create { table: String, message: String },
+}
+
+/// Creates every table of `template` named `<prefix><LogicalId>`; tables that exist are kept.
+pub async fn create_all(client: &aws_sdk_dynamodb::Client, template: &Template, prefix: &str) -> Result<(), TableError> {
+    let creations = template.tables.iter().map(|table| create(client, table, prefix));
+    for result in futures::future::join_all(creations).await {
+        result?;
+    }
+    Ok(())
+}
+
+async fn create(client: &aws_sdk_dynamodb::Client, table: &TableDef, prefix: &str) -> Result<(), TableError> {
+    let name = format!("{prefix}{}", table.logical_id);
+    let bad = |message: &str| TableError::Definition { table: table.logical_id.clone(), message: message.to_owned() };
+    let p = &table.properties;
+    let mut request = client
+        .create_table()
+        .table_name(&name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_attribute_definitions(Some(attribute_definitions(p).ok_or_else(|| bad("bad AttributeDefinitions"))?))
+        .set_key_schema(Some(key_schema(p.get("KeySchema")).ok_or_else(|| bad("bad KeySchema"))?));
+    for index in p.get("GlobalSecondaryIndexes").and_then(Value::as_sequence).into_iter().flatten() {
+        request = request.global_secondary_indexes(global_index(index).ok_or_else(|| bad("bad GlobalSecondaryIndexes"))?);
+    }
+    if let Some(view) = p.get("StreamSpecification").and_then(|s| s.get("StreamViewType")).and_then(Value::as_str) {
+        let stream = StreamSpecification::builder()
+            .stream_enabled(true)
+            .stream_view_type(StreamViewType::from(view))
+            .build()
+            .map_err(|_| bad("bad StreamSpecification"))?;
+        request = request.stream_specification(stream);
+    }
+    match request.send().await {
+        Ok(_) => Ok(()),
+        Err(e) if e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception()) => Ok(()),
+        Err(e) => Err(TableError::Create {
+            table: name,
+            message: aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string(),
+        }),
+    }
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+fn attribute_definitions(p: &Value) -> Option<Vec<AttributeDefinition>> {
+    p.get("AttributeDefinitions")?
+        .as_sequence()?
+        .iter()
+        .map(|d| {
+            AttributeDefinition::builder()
+                .attribute_name(str_of(d, "AttributeName")?)
+                .attribute_type(ScalarAttributeType::from(str_of(d, "AttributeType")?))
+                .build()
+                .ok()
+        })
+        .collect()
+}
+
+fn key_schema(schema: Option<&Value>) -> Option<Vec<KeySchemaElement>> {
+    schema?
+        .as_sequence()?
+        .iter()
+        .map(|k| {
+            KeySchemaElement::builder()
+                .attribute_name(str_of(k, "AttributeName")?)
+                .key_type(KeyType::from(str_of(k, "KeyType")?))
+                .build()
+                .ok()
+        })
+        .collect()
+}
+
+fn global_index(index: &Value) -> Option<GlobalSecondaryIndex> {
+    let projection = index.get("Projection")?;
+    let non_key: Option<Vec<String>> = projection
+        .get("NonKeyAttributes")
+        .and_then(Value::as_sequence)
+        .map(|attrs| attrs.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect());
+    GlobalSecondaryIndex::builder()
+        .index_name(str_of(index, "IndexName")?)
+        .set_key_schema(Some(key_schema(index.get("KeySchema"))?))
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::from(str_of(projection, "ProjectionType")?))
+                .set_non_key_attributes(non_key)
+                .build(),
+        )
+        .build()
+        .ok()
+}

@@ -1,0 +1,142 @@
+//! What the runner reads from template.yaml: functions (binary, routes, environment) and tables.
+//! The file is the single source of truth for wiring; nothing here restates it.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::Value;
+
+/// The project's template, compiled in so the runner works from any directory.
+pub const TEMPLATE_YAML: &str = include_str!("../../template.yaml");
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub functions: Vec<Function>,
+    pub tables: Vec<TableDef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub logical_id: String,
+    /// Binary and crate name (`get-products`).
+    pub binary: String,
+    pub code_uri: String,
+    pub routes: Vec<Route>,
+    pub environment: BTreeMap<String, EnvValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub method: String,
+    /// With `{name}` placeholders, as API Gateway writes them.
+    pub path: String,
+}
+
+impl Route {
+    /// API Gateway's route key, e.g. `GET /api/products/{id}`.
+    pub fn key(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// An environment variable's value: a literal, or `!Ref` to a resource or parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvValue {
+    Literal(String),
+    Ref(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub logical_id: String,
+    /// The `Properties` of the `AWS::DynamoDB::Table` resource.
+    pub properties: Value,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("template.yaml is not valid YAML: {0}")]
+    Yaml(#[from] serde_yaml::Error),
+    #[error("template.yaml: {0}")]
+    Shape(String),
+}
+
+fn shape(message: impl Into<String>) -> TemplateError {
+    TemplateError::Shape(message.into())
+}
+
+impl Template {
+    pub fn project() -> Result<Self, TemplateError> {
+        Self::parse(TEMPLATE_YAML)
+    }
+
+    pub fn parse(yaml: &str) -> Result<Self, TemplateError> {
+        let root: Value = serde_yaml::from_str(yaml)?;
+        let resources = root.get("Resources").and_then(Value::as_mapping).ok_or_else(|| shape("no Resources"))?;
+        let mut functions = Vec::new();
+        let mut tables = Vec::new();
+        for (id, resource) in resources {
+            let id = id.as_str().ok_or_else(|| shape("a resource id is not a string"))?.to_owned();
+            match resource.get("Type").and_then(Value::as_str) {
+                Some("AWS::Serverless::Function") => functions.push(parse_function(id, resource)?),
+                Some("AWS::DynamoDB::Table") => tables.push(TableDef {
+                    properties: resource.get("Properties").cloned().ok_or_else(|| shape(format!("{id} has no Properties")))?,
+                    logical_id: id,
+                }),
+                _ => {}
+            }
+        }
+        Ok(Self { functions, tables })
+    }
+
+    pub fn function(&self, binary: &str) -> Option<&Function> {
+        self.functions.iter().find(|f| f.binary == binary)
+    }
+
+    pub fn is_table(&self, logical_id: &str) -> bool {
+        self.tables.iter().any(|t| t.logical_id == logical_id)
+    }
+}
+
+fn parse_function(id: String, resource: &Value) -> Result<Function, TemplateError> {
+    let binary = resource
+        .get("Metadata")
+        .and_then(|m| m.get("BuildProperties"))
+        .and_then(|b| b.get("Binary"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| shape(format!("{id} has no Metadata.BuildProperties.Binary")))?
+        .to_owned();
+    let properties = resource.get("Properties").ok_or_else(|| shape(format!("{id} has no Properties")))?;
+    let code_uri = properties
+        .get("CodeUri")
+        .and_then(Value::as_str)
+        .ok_or_else(|| shape(format!("{id} has no CodeUri")))?
+        .to_owned();
+    let mut routes = Vec::new();
+    for (_, event) in properties.get("Events").and_then(Value::as_mapping).into_iter().flatten() {
+        if event.get("Type").and_then(Value::as_str) == Some("HttpApi") {
+            let props = event.get("Properties").ok_or_else(|| shape(format!("{id}: HttpApi event without Properties")))?;
+            let field = |name: &str| {
+                props.get(name).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| shape(format!("{id}: HttpApi event without {name}")))
+            };
+            routes.push(Route { method: field("Method")?.to_uppercase(), path: field("Path")? });
+        }
+    }
+    let mut environment = BTreeMap::new();
+    let variables = properties.get("Environment").and_then(|e| e.get("Variables")).and_then(Value::as_mapping);
+    for (name, value) in variables.into_iter().flatten() {
+        let name = name.as_str().ok_or_else(|| shape(format!("{id}: variable name is not a string")))?;
+        environment.insert(name.to_owned(), env_value(value).ok_or_else(|| shape(format!("{id}: {name} is neither a literal nor a !Ref")))?);
+    }
+    Ok(Function { logical_id: id, binary, code_uri, routes, environment })
+}
+
+fn env_value(value: &Value) -> Option<EnvValue> {
+    match value {
+        Value::String(s) => Some(EnvValue::Literal(s.clone())),
+        Value::Number(n) => Some(EnvValue::Literal(n.to_string())),
+        Value::Bool(b) => Some(EnvValue::Literal(b.to_string())),
+        Value::Tagged(tagged) if tagged.tag == "!Ref" => tagged.value.as_str().map(|s| EnvValue::Ref(s.to_owned())),
+        Value::Mapping(m) => m.get("Ref").and_then(Value::as_str).map(|s| EnvValue::Ref(s.to_owned())),
+        _ => None,
+    }
+}
