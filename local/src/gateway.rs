@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpRequestContext, ApiGatewayV2httpRequestContextHttpDescription};
+use aws_lambda_events::apigw::{
+    ApiGatewayV2httpRequest, ApiGatewayV2httpRequestContext, ApiGatewayV2httpRequestContextHttpDescription,
+};
 use bytes::Bytes;
 use http_body_util::Full;
 use lambda_http::Body;
@@ -33,7 +35,8 @@ pub fn to_lambda_request(incoming: Incoming<'_>) -> lambda_http::Request {
     http_description.path = Some(parts.uri.path().to_owned());
     http_description.protocol = Some("HTTP/1.1".into());
     http_description.source_ip = Some(source.ip().to_string());
-    http_description.user_agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    http_description.user_agent =
+        parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
 
     let mut context = ApiGatewayV2httpRequestContext::default();
     context.route_key = Some(route_key.clone());

@@ -43,7 +43,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .or_else(|| database.as_ref().map(|d| d.endpoint.clone()))
         .expect("either given or started");
     let parameters = HashMap::from([("CursorSecret".to_owned(), local_secret(&args.data_dir, "cursor-secret")?)]);
-    let options = Options { addr: args.addr, dynamodb_endpoint: endpoint.clone(), table_prefix: args.table_prefix, parameters };
+    let options =
+        Options { addr: args.addr, dynamodb_endpoint: endpoint.clone(), table_prefix: args.table_prefix, parameters };
     let marketplace = match Marketplace::start(options).await {
         Ok(marketplace) => marketplace,
         Err(error) => {
@@ -53,7 +54,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             return Err(error.into());
         }
     };
-    println!("Souk El-Sayarat is running on {}/api (DynamoDB at {endpoint}, data in {})", marketplace.url(), args.data_dir.display());
+    println!(
+        "Souk El-Sayarat is running on {}/api (DynamoDB at {endpoint}, data in {})",
+        marketplace.url(),
+        args.data_dir.display()
+    );
     println!("Try: curl {}/api/products    (Ctrl-C stops everything)", marketplace.url());
     wait_for_stop().await;
     marketplace.stop().await;
@@ -64,7 +69,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn wait_for_stop() {
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate.recv() => {}

@@ -65,7 +65,10 @@ impl Marketplace {
         let template = Template::project()?;
         let app = App::new(Config::from_vars(|name| local_variable(name, None, &template, &options))).await;
         tables::create_all(&app.dynamodb, &template, &options.table_prefix).await?;
-        let categories = app.config.table(Table::Categories).map_err(|source| StartError::Function { function: "runner".into(), source })?;
+        let categories = app
+            .config
+            .table(Table::Categories)
+            .map_err(|source| StartError::Function { function: "runner".into(), source })?;
         CategoryRepo::new(app.dynamodb.clone(), categories).seed_standard().await.map_err(StartError::Seed)?;
 
         let mut router = Router::default();
@@ -81,7 +84,9 @@ impl Marketplace {
             }
         }
 
-        let listener = TcpListener::bind(options.addr).await.map_err(|source| StartError::Listen { addr: options.addr, source })?;
+        let listener = TcpListener::bind(options.addr)
+            .await
+            .map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let (shutdown, stopped) = watch::channel(false);
         let server = tokio::spawn(serve(listener, Arc::new(State { router }), stopped));
@@ -143,7 +148,11 @@ async fn serve(listener: TcpListener, state: Arc<State>, mut stopped: watch::Rec
     }
 }
 
-async fn handle(state: Arc<State>, req: hyper::Request<Incoming>, source: SocketAddr) -> Result<http::Response<Full<Bytes>>, Infallible> {
+async fn handle(
+    state: Arc<State>,
+    req: hyper::Request<Incoming>,
+    source: SocketAddr,
+) -> Result<http::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
     if let Some(preflight) = cors::preflight(&parts.method, &parts.headers) {
         return Ok(preflight);
@@ -154,7 +163,12 @@ async fn handle(state: Arc<State>, req: hyper::Request<Incoming>, source: Socket
     Ok(response)
 }
 
-async fn route(state: &State, parts: &http::request::Parts, body: Incoming, source: SocketAddr) -> http::Response<Full<Bytes>> {
+async fn route(
+    state: &State,
+    parts: &http::request::Parts,
+    body: Incoming,
+    source: SocketAddr,
+) -> http::Response<Full<Bytes>> {
     // API Gateway's own answers carry its own plain bodies, not problem+json.
     let Some(found) = state.router.find(parts.method.as_str(), parts.uri.path()) else {
         return gateway_error(http::StatusCode::NOT_FOUND, "Not Found");

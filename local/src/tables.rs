@@ -18,7 +18,11 @@ pub enum TableError {
 }
 
 /// Creates every table of `template` named `<prefix><LogicalId>`; tables that exist are kept.
-pub async fn create_all(client: &aws_sdk_dynamodb::Client, template: &Template, prefix: &str) -> Result<(), TableError> {
+pub async fn create_all(
+    client: &aws_sdk_dynamodb::Client,
+    template: &Template,
+    prefix: &str,
+) -> Result<(), TableError> {
     let creations = template.tables.iter().map(|table| create(client, table, prefix));
     for result in futures::future::join_all(creations).await {
         result?;
@@ -37,7 +41,8 @@ async fn create(client: &aws_sdk_dynamodb::Client, table: &TableDef, prefix: &st
         .set_attribute_definitions(Some(attribute_definitions(p).ok_or_else(|| bad("bad AttributeDefinitions"))?))
         .set_key_schema(Some(key_schema(p.get("KeySchema")).ok_or_else(|| bad("bad KeySchema"))?));
     for index in p.get("GlobalSecondaryIndexes").and_then(Value::as_sequence).into_iter().flatten() {
-        request = request.global_secondary_indexes(global_index(index).ok_or_else(|| bad("bad GlobalSecondaryIndexes"))?);
+        request =
+            request.global_secondary_indexes(global_index(index).ok_or_else(|| bad("bad GlobalSecondaryIndexes"))?);
     }
     if let Some(view) = p.get("StreamSpecification").and_then(|s| s.get("StreamViewType")).and_then(Value::as_str) {
         let stream = StreamSpecification::builder()

@@ -79,7 +79,10 @@ impl Template {
             match resource.get("Type").and_then(Value::as_str) {
                 Some("AWS::Serverless::Function") => functions.push(parse_function(id, resource)?),
                 Some("AWS::DynamoDB::Table") => tables.push(TableDef {
-                    properties: resource.get("Properties").cloned().ok_or_else(|| shape(format!("{id} has no Properties")))?,
+                    properties: resource
+                        .get("Properties")
+                        .cloned()
+                        .ok_or_else(|| shape(format!("{id} has no Properties")))?,
                     logical_id: id,
                 }),
                 _ => {}
@@ -114,9 +117,14 @@ fn parse_function(id: String, resource: &Value) -> Result<Function, TemplateErro
     let mut routes = Vec::new();
     for (_, event) in properties.get("Events").and_then(Value::as_mapping).into_iter().flatten() {
         if event.get("Type").and_then(Value::as_str) == Some("HttpApi") {
-            let props = event.get("Properties").ok_or_else(|| shape(format!("{id}: HttpApi event without Properties")))?;
+            let props =
+                event.get("Properties").ok_or_else(|| shape(format!("{id}: HttpApi event without Properties")))?;
             let field = |name: &str| {
-                props.get(name).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| shape(format!("{id}: HttpApi event without {name}")))
+                props
+                    .get(name)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| shape(format!("{id}: HttpApi event without {name}")))
             };
             routes.push(Route { method: field("Method")?.to_uppercase(), path: field("Path")? });
         }
@@ -125,7 +133,10 @@ fn parse_function(id: String, resource: &Value) -> Result<Function, TemplateErro
     let variables = properties.get("Environment").and_then(|e| e.get("Variables")).and_then(Value::as_mapping);
     for (name, value) in variables.into_iter().flatten() {
         let name = name.as_str().ok_or_else(|| shape(format!("{id}: variable name is not a string")))?;
-        environment.insert(name.to_owned(), env_value(value).ok_or_else(|| shape(format!("{id}: {name} is neither a literal nor a !Ref")))?);
+        environment.insert(
+            name.to_owned(),
+            env_value(value).ok_or_else(|| shape(format!("{id}: {name} is neither a literal nor a !Ref")))?,
+        );
     }
     Ok(Function { logical_id: id, binary, code_uri, routes, environment })
 }

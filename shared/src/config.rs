@@ -49,10 +49,7 @@ impl Config {
         Self {
             dynamodb_endpoint: var("DYNAMODB_ENDPOINT"),
             cursor_secret: var("CURSOR_SECRET").map(String::into_bytes),
-            table_names: Table::ALL
-                .iter()
-                .filter_map(|t| var(t.env_var()).map(|name| (*t, name)))
-                .collect(),
+            table_names: Table::ALL.iter().filter_map(|t| var(t.env_var()).map(|name| (*t, name))).collect(),
         }
     }
 
@@ -61,27 +58,20 @@ impl Config {
         Self {
             dynamodb_endpoint: Some(dynamodb_endpoint.to_owned()),
             cursor_secret: Some(cursor_secret.to_vec()),
-            table_names: Table::ALL
-                .iter()
-                .map(|t| (*t, format!("{table_prefix}{}", t.logical_id())))
-                .collect(),
+            table_names: Table::ALL.iter().map(|t| (*t, format!("{table_prefix}{}", t.logical_id()))).collect(),
         }
     }
 
     pub fn table(&self, table: Table) -> Result<String, ConfigError> {
-        self.table_names
-            .get(&table)
-            .cloned()
-            .ok_or(ConfigError::Missing(table.env_var()))
+        self.table_names.get(&table).cloned().ok_or(ConfigError::Missing(table.env_var()))
     }
 
     pub fn cursor_secret(&self) -> Result<&[u8], ConfigError> {
         match self.cursor_secret.as_deref() {
             None => Err(ConfigError::Missing("CURSOR_SECRET")),
-            Some(s) if s.len() < 32 => Err(ConfigError::Invalid {
-                name: "CURSOR_SECRET",
-                reason: "must be at least 32 bytes".into(),
-            }),
+            Some(s) if s.len() < 32 => {
+                Err(ConfigError::Invalid { name: "CURSOR_SECRET", reason: "must be at least 32 bytes".into() })
+            }
             Some(s) => Ok(s),
         }
     }

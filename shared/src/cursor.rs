@@ -41,9 +41,7 @@ impl CursorCodec {
     pub fn decode<P: DeserializeOwned>(&self, scope: &str, cursor: &str) -> Result<P, ApiError> {
         let (payload, tag) = cursor.split_once('.').ok_or(ApiError::InvalidCursor)?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| ApiError::InvalidCursor)?;
-        self.mac(payload.as_bytes())
-            .verify_truncated_left(&tag)
-            .map_err(|_| ApiError::InvalidCursor)?;
+        self.mac(payload.as_bytes()).verify_truncated_left(&tag).map_err(|_| ApiError::InvalidCursor)?;
         let json = URL_SAFE_NO_PAD.decode(payload).map_err(|_| ApiError::InvalidCursor)?;
         let envelope: Envelope<P> = serde_json::from_slice(&json).map_err(|_| ApiError::InvalidCursor)?;
         if envelope.q != fingerprint(scope) {

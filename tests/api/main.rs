@@ -1,1 +1,10 @@
+//! Black-box tests of the marketplace through HTTP, against DynamoDB Local.
 
+mod categories;
+mod health;
+mod product;
+mod products_filters;
+mod products_paging;
+mod products_validation;
+mod request_ids;
+mod wiring;

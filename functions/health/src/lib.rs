@@ -38,7 +38,8 @@ impl Endpoint for Health {
         let (status, report) = if database_up {
             (StatusCode::OK, Report { status: "ok", version: shared::VERSION, checks: Checks { database: "ok" } })
         } else {
-            let report = Report { status: "degraded", version: shared::VERSION, checks: Checks { database: "unavailable" } };
+            let report =
+                Report { status: "degraded", version: shared::VERSION, checks: Checks { database: "unavailable" } };
             (StatusCode::SERVICE_UNAVAILABLE, report)
         };
         let mut response = response::json(status, &report);
@@ -49,4 +50,3 @@ impl Endpoint for Health {
         Ok(response)
     }
 }
-

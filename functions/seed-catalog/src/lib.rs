@@ -47,7 +47,8 @@ impl SeedCatalog {
         match outcome {
             Ok(written) => {
                 response.status = Status::Success;
-                response.data = written.map(|n| HashMap::from([("Written".to_owned(), n.to_string())])).unwrap_or_default();
+                response.data =
+                    written.map(|n| HashMap::from([("Written".to_owned(), n.to_string())])).unwrap_or_default();
             }
             Err(error) => {
                 tracing::error!(error = %error, "seeding the standard categories failed");
@@ -69,12 +70,11 @@ struct Ids<'a> {
 
 impl<'a> Ids<'a> {
     fn of(request: &'a Request) -> Option<Self> {
-        let ids = |stack_id: &'a String, request_id: &'a String, logical_resource_id: &'a String, response_url: &'a String| Self {
-            stack_id,
-            request_id,
-            logical_resource_id,
-            response_url,
-        };
+        let ids =
+            |stack_id: &'a String,
+             request_id: &'a String,
+             logical_resource_id: &'a String,
+             response_url: &'a String| Self { stack_id, request_id, logical_resource_id, response_url };
         match request {
             Request::Create(r) => Some(ids(&r.stack_id, &r.request_id, &r.logical_resource_id, &r.response_url)),
             Request::Update(r) => Some(ids(&r.stack_id, &r.request_id, &r.logical_resource_id, &r.response_url)),

@@ -5,7 +5,10 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
-pub async fn send(url: &str, response: &CloudFormationCustomResourceResponse) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+pub async fn send(
+    url: &str,
+    response: &CloudFormationCustomResourceResponse,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let body = serde_json::to_vec(response)?;
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
         .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())?

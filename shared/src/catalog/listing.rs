@@ -18,8 +18,19 @@ pub const MAX_PRICE: u64 = 10_000_000_000;
 
 /// The query parameters of `GET /api/products`, in the order the contract lists them.
 pub const PARAMS: &[&str] = &[
-    "category", "make", "model", "yearMin", "yearMax", "priceMin", "priceMax", "condition", "governorate",
-    "vendorId", "sort", "limit", "cursor",
+    "category",
+    "make",
+    "model",
+    "yearMin",
+    "yearMax",
+    "priceMin",
+    "priceMax",
+    "condition",
+    "governorate",
+    "vendorId",
+    "sort",
+    "limit",
+    "cursor",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

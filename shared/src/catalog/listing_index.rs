@@ -137,9 +137,10 @@ pub fn plan(filters: &Filters, sort: Sort) -> Plan {
     let mut residual = Residual {
         category: filters.category.clone(),
         make: filters.make_model.as_ref().map(|m| m.make.clone()),
-        model: filters.make_model.as_ref().and_then(|MakeModel { make, model }| {
-            model.as_ref().map(|model| model_key(make, model))
-        }),
+        model: filters
+            .make_model
+            .as_ref()
+            .and_then(|MakeModel { make, model }| model.as_ref().map(|model| model_key(make, model))),
         year: filters.year,
         price: filters.price,
         condition: filters.condition,

@@ -206,10 +206,7 @@ impl Product {
     /// a car's own, or every vehicle a part fits.
     pub fn makes_and_models(&self) -> Vec<(&str, &str)> {
         let own = self.vehicle.iter().map(|v| (v.make.as_str(), v.model.as_str()));
-        let fits = self
-            .part
-            .iter()
-            .flat_map(|p| p.compatible_with.iter().map(|c| (c.make.as_str(), c.model.as_str())));
+        let fits = self.part.iter().flat_map(|p| p.compatible_with.iter().map(|c| (c.make.as_str(), c.model.as_str())));
         own.chain(fits).collect()
     }
 }

@@ -140,7 +140,8 @@ impl Expression {
         let num = |v: T| AttributeValue::N(v.to_string());
         match (range.min, range.max) {
             (Some(lo), Some(hi)) => {
-                let (lo, hi) = (self.value(&format!("{attribute}Min"), num(lo)), self.value(&format!("{attribute}Max"), num(hi)));
+                let (lo, hi) =
+                    (self.value(&format!("{attribute}Min"), num(lo)), self.value(&format!("{attribute}Max"), num(hi)));
                 self.clauses.push(format!("{n} BETWEEN {lo} AND {hi}"));
             }
             (Some(lo), None) => {
@@ -183,10 +184,7 @@ impl Expression {
 }
 
 fn strings(item: &HashMap<String, AttributeValue>, names: &[&str]) -> Option<Position> {
-    names
-        .iter()
-        .map(|name| item.get(*name)?.as_s().ok().map(|v| ((*name).to_owned(), v.clone())))
-        .collect()
+    names.iter().map(|name| item.get(*name)?.as_s().ok().map(|v| ((*name).to_owned(), v.clone()))).collect()
 }
 
 impl ListingRepo {
@@ -234,7 +232,9 @@ impl ListingRepo {
                 .send()
                 .await?;
             evaluated += out.scanned_count;
-            for item in out.items.unwrap_or_default() {
+            let items = out.items.unwrap_or_default();
+            let count = items.len();
+            for (index, item) in items.into_iter().enumerate() {
                 let id = item
                     .get("productId")
                     .and_then(|v| v.as_s().ok())
@@ -242,12 +242,13 @@ impl ListingRepo {
                     .ok_or_else(|| ApiError::internal("listing entry without a product id"))?;
                 product_ids.push(id);
                 if product_ids.len() == limit {
-                    // Resume right after this entry; unless it was the last one evaluated, the
-                    // entries after it were read but not used.
-                    let next = match &out.last_evaluated_key {
-                        Some(last) if last.get("productId") == item.get("productId") => strings(last, &key_names),
-                        None => None,
-                        Some(_) => strings(&item, &key_names),
+                    // Resume right after this entry. When it is the last one returned, DynamoDB's
+                    // own position may be further on (past entries the filter dropped) or absent
+                    // (nothing left to read).
+                    let next = if index + 1 == count {
+                        out.last_evaluated_key.as_ref().and_then(|last| strings(last, &key_names))
+                    } else {
+                        strings(&item, &key_names)
                     };
                     return Ok(ListingPage { product_ids, next, evaluated });
                 }
@@ -270,14 +271,22 @@ impl ListingRepo {
         let mut writes = Vec::with_capacity(current.len() + previous.len());
         for entry in &current {
             let item = serde_dynamo::to_item(EntryItem::from(entry))?;
-            writes.push(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item)).build().map_err(ApiError::internal)?).build());
+            writes.push(
+                WriteRequest::builder()
+                    .put_request(PutRequest::builder().set_item(Some(item)).build().map_err(ApiError::internal)?)
+                    .build(),
+            );
         }
         for entry in previous.iter().filter(|p| !current.iter().any(|c| c.partition == p.partition)) {
             let key = HashMap::from([
                 ("pk".to_owned(), AttributeValue::S(entry.partition.clone())),
                 ("productId".to_owned(), AttributeValue::S(entry.product_id.to_string())),
             ]);
-            writes.push(WriteRequest::builder().delete_request(DeleteRequest::builder().set_key(Some(key)).build().map_err(ApiError::internal)?).build());
+            writes.push(
+                WriteRequest::builder()
+                    .delete_request(DeleteRequest::builder().set_key(Some(key)).build().map_err(ApiError::internal)?)
+                    .build(),
+            );
         }
         for chunk in writes.chunks(BATCH_WRITE_MAX) {
             self.batch_write(chunk.to_vec()).await?;

@@ -29,14 +29,8 @@ impl ProductRepo {
 
     /// Strongly consistent: a client reads its own writes.
     pub async fn get(&self, id: ProductId) -> Result<Option<Product>, ApiError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(id)))
-            .consistent_read(true)
-            .send()
-            .await?;
+        let out =
+            self.client.get_item().table_name(&self.table).set_key(Some(key(id))).consistent_read(true).send().await?;
         Ok(out.item.map(serde_dynamo::from_item).transpose()?)
     }
 
@@ -49,12 +43,7 @@ impl ProductRepo {
                 .build()
                 .map_err(ApiError::internal)?;
             for attempt in 1..=BATCH_GET_ATTEMPTS {
-                let out = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, pending.clone())
-                    .send()
-                    .await?;
+                let out = self.client.batch_get_item().request_items(&self.table, pending.clone()).send().await?;
                 for item in out.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
                     let product: Product = serde_dynamo::from_item(item)?;
                     found.insert(product.id, product);
@@ -76,12 +65,7 @@ impl ProductRepo {
 
     /// Writes a whole product (data loading and tests; the write endpoints arrive with vendors).
     pub async fn put(&self, product: &Product) -> Result<(), ApiError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(serde_dynamo::to_item(product)?))
-            .send()
-            .await?;
+        self.client.put_item().table_name(&self.table).set_item(Some(serde_dynamo::to_item(product)?)).send().await?;
         Ok(())
     }
 }

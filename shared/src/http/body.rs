@@ -88,7 +88,8 @@ mod tests {
 
     #[test]
     fn accepts_json_with_utf8_charset() {
-        let input: Input = json(&request(Some("application/json; charset=UTF-8"), r#"{"name":"a","quantity":2}"#)).unwrap();
+        let input: Input =
+            json(&request(Some("application/json; charset=UTF-8"), r#"{"name":"a","quantity":2}"#)).unwrap();
         assert_eq!(input.quantity, 2);
     }
 
@@ -107,7 +108,8 @@ mod tests {
 
     #[test]
     fn names_the_unknown_field() {
-        let err = json::<Input>(&request(Some("application/json"), r#"{"name":"a","quantity":1,"role":"admin"}"#)).unwrap_err();
+        let err = json::<Input>(&request(Some("application/json"), r#"{"name":"a","quantity":1,"role":"admin"}"#))
+            .unwrap_err();
         let ApiError::Validation(errors) = err else { panic!("expected validation error") };
         assert!(errors[0].message.contains("unknown field `role`"), "{errors:?}");
     }

@@ -55,9 +55,7 @@ pub async fn serve<E: Endpoint>(endpoint: &E, req: Request) -> Response<Body> {
 /// cardinality and the line says which function ran.
 fn route_key(req: &Request) -> String {
     match req.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(ctx)) if ctx.route_key.is_some() => {
-            ctx.route_key.clone().unwrap_or_default()
-        }
+        Some(RequestContext::ApiGatewayV2(ctx)) if ctx.route_key.is_some() => ctx.route_key.clone().unwrap_or_default(),
         _ => format!("{} {}", req.method(), req.uri().path()),
     }
 }

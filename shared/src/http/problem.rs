@@ -74,9 +74,7 @@ impl ApiError {
 
     fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            Self::RateLimited { retry_after_secs } | Self::Unavailable { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            Self::RateLimited { retry_after_secs } | Self::Unavailable { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }

@@ -33,9 +33,7 @@ impl QueryParams {
 
     /// Parses `name` with `parse`, whose error message becomes the field error.
     pub fn get<T>(&self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, FieldError> {
-        self.raw(name)
-            .map(|raw| parse(raw).map_err(|message| FieldError::new(name, message)))
-            .transpose()
+        self.raw(name).map(|raw| parse(raw).map_err(|message| FieldError::new(name, message))).transpose()
     }
 }
 

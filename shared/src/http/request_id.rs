@@ -15,12 +15,9 @@ impl RequestId {
             return Self(id.to_owned());
         }
         match req.request_context_ref() {
-            Some(RequestContext::ApiGatewayV2(ctx)) => ctx
-                .request_id
-                .clone()
-                .filter(|id| Self::is_acceptable(id))
-                .map(Self)
-                .unwrap_or_else(Self::generate),
+            Some(RequestContext::ApiGatewayV2(ctx)) => {
+                ctx.request_id.clone().filter(|id| Self::is_acceptable(id)).map(Self).unwrap_or_else(Self::generate)
+            }
             _ => Self::generate(),
         }
     }

@@ -1,0 +1,219 @@
+//! template.yaml is the single source of truth for wiring: these tests fail when the function
+//! crates, the sample events, openapi.yaml, the local runner or the README disagree with it, or
+//! when a function is granted more than the tables and actions it uses.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value;
+use souk_local::template::{EnvValue, Template};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn template() -> Template {
+    Template::parse(&read("template.yaml")).expect("template.yaml parses")
+}
+
+fn dir_names(path: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(path).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+}
+
+/// `get-products` → `getProducts`, the function's name in ARCHITECTURE and the operationId.
+fn camel(binary: &str) -> String {
+    let mut parts = binary.split('-');
+    let first = parts.next().unwrap().to_owned();
+    parts.fold(first, |acc, p| acc + &p[..1].to_uppercase() + &p[1..])
+}
+
+#[test]
+fn every_function_crate_is_in_the_template_and_every_template_function_has_its_crate() {
+    let template = template();
+    let binaries: BTreeSet<String> = template.functions.iter().map(|f| f.binary.clone()).collect();
+    assert_eq!(dir_names(&root().join("functions")), binaries);
+    for function in &template.functions {
+        assert_eq!(function.code_uri, format!("functions/{}", function.binary), "{}", function.logical_id);
+        assert_eq!(
+            function.logical_id,
+            format!("{}Function", {
+                let c = camel(&function.binary);
+                c[..1].to_uppercase() + &c[1..]
+            })
+        );
+        let manifest: toml_lite::Manifest =
+            toml_lite::parse(&read(&format!("functions/{}/Cargo.toml", function.binary)));
+        assert_eq!(manifest.package_name, function.binary, "crate name is the binary name");
+        assert!(root().join(format!("functions/{}/src/main.rs", function.binary)).is_file());
+        assert!(
+            root().join(format!("functions/{}/src/lib.rs", function.binary)).is_file(),
+            "the handler lives in lib.rs"
+        );
+    }
+}
+
+#[test]
+fn every_function_has_a_sample_event_of_its_trigger_and_every_event_a_function() {
+    let template = template();
+    let events: BTreeSet<String> = dir_names(&root().join("events"));
+    let expected: BTreeSet<String> = template.functions.iter().map(|f| format!("{}.json", f.binary)).collect();
+    assert_eq!(events, expected);
+    for function in &template.functions {
+        let event = read(&format!("events/{}.json", function.binary));
+        if function.routes.is_empty() {
+            let request: aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest =
+                serde_json::from_str(&event).unwrap_or_else(|e| panic!("events/{}.json: {e}", function.binary));
+            assert!(matches!(
+                request,
+                aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest::Create(_)
+            ));
+            continue;
+        }
+        let raw: serde_json::Value = serde_json::from_str(&event).unwrap();
+        let route_key = raw["routeKey"].as_str().expect("routeKey");
+        assert!(
+            function.routes.iter().any(|r| r.key() == route_key),
+            "events/{}.json: {route_key} is not its route",
+            function.binary
+        );
+        assert_eq!(raw["requestContext"]["routeKey"], route_key);
+        lambda_http::request::from_str(&event)
+            .unwrap_or_else(|e| panic!("events/{}.json is not an HTTP API event: {e}", function.binary));
+    }
+}
+
+#[test]
+fn openapi_describes_exactly_the_routes_of_the_template() {
+    let spec: Value = serde_yaml::from_str(&read("openapi.yaml")).unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+    let mut documented = BTreeMap::new();
+    for (path, item) in spec["paths"].as_mapping().expect("paths") {
+        for (method, operation) in item.as_mapping().unwrap() {
+            let method = method.as_str().unwrap();
+            if !["get", "post", "put", "patch", "delete"].contains(&method) {
+                continue;
+            }
+            let key = format!("{} {}", method.to_uppercase(), path.as_str().unwrap());
+            let function =
+                operation["x-function"].as_str().unwrap_or_else(|| panic!("{key} has no x-function")).to_owned();
+            assert_eq!(operation["operationId"].as_str(), Some(camel(&function).as_str()), "{key}");
+            documented.insert(key, function);
+        }
+    }
+    let wired: BTreeMap<String, String> =
+        template().functions.iter().flat_map(|f| f.routes.iter().map(move |r| (r.key(), f.binary.clone()))).collect();
+    assert_eq!(documented, wired);
+}
+
+#[tokio::test]
+async fn the_local_runner_can_build_every_function_from_its_template_environment() {
+    let template = template();
+    let app = shared::App::new(shared::config::Config::local("http://127.0.0.1:9", "", b"not-used-by-this-test")).await;
+    for function in &template.functions {
+        assert!(
+            souk_local::functions::build(&function.binary, &app).is_some(),
+            "the runner does not know {}",
+            function.binary
+        );
+    }
+}
+
+#[test]
+fn the_readme_names_every_function() {
+    let readme = read("README.md");
+    for function in &template().functions {
+        assert!(readme.contains(&format!("`{}`", function.binary)), "README.md does not mention `{}`", function.binary);
+    }
+}
+
+/// Logical ids of the tables a policy resource names (`!GetAtt T.Arn`, `!Sub ${T.Arn}/index/*`).
+fn tables_named(resource: &Value) -> Vec<String> {
+    match resource {
+        Value::Sequence(items) => items.iter().flat_map(tables_named).collect(),
+        Value::Tagged(t) if t.tag == "!GetAtt" => vec![t.value.as_str().unwrap().trim_end_matches(".Arn").to_owned()],
+        Value::Tagged(t) if t.tag == "!Sub" => {
+            let s = t.value.as_str().unwrap();
+            let start = s.find("${").expect("a ${...} reference") + 2;
+            let end = s[start..].find(".Arn}").expect("a table ARN") + start;
+            vec![s[start..end].to_owned()]
+        }
+        other => panic!("policy resource {other:?} is not a table of this template"),
+    }
+}
+
+#[test]
+fn each_function_is_granted_exactly_the_tables_it_is_given_and_never_a_scan() {
+    let raw: Value = serde_yaml::from_str(&read("template.yaml")).unwrap();
+    let template = template();
+    for function in &template.functions {
+        let resource = &raw["Resources"][function.logical_id.as_str()];
+        let mut granted = BTreeSet::new();
+        for policy in resource["Properties"]["Policies"].as_sequence().into_iter().flatten() {
+            let statements = policy["Statement"]
+                .as_sequence()
+                .unwrap_or_else(|| panic!("{}: only inline statements", function.logical_id));
+            for statement in statements {
+                let actions: Vec<&str> = match &statement["Action"] {
+                    Value::Sequence(a) => a.iter().map(|a| a.as_str().unwrap()).collect(),
+                    Value::String(a) => vec![a.as_str()],
+                    other => panic!("{other:?}"),
+                };
+                for action in actions {
+                    assert!(!action.contains('*'), "{}: wildcard action {action}", function.logical_id);
+                    assert_ne!(action, "dynamodb:Scan", "{}: no request scans a table", function.logical_id);
+                }
+                granted.extend(tables_named(&statement["Resource"]));
+            }
+        }
+        let given: BTreeSet<String> = function
+            .environment
+            .values()
+            .filter_map(|v| match v {
+                EnvValue::Ref(id) if template.is_table(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(granted, given, "{}: tables granted vs tables in its environment", function.logical_id);
+    }
+}
+
+#[test]
+fn no_code_path_scans_a_table() {
+    fn visit(dir: &Path, offenders: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, offenders);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && std::fs::read_to_string(&path).unwrap().contains(".scan()")
+            {
+                offenders.push(path);
+            }
+        }
+    }
+    let mut offenders = Vec::new();
+    for dir in ["shared", "functions", "local"] {
+        visit(&root().join(dir), &mut offenders);
+    }
+    assert!(offenders.is_empty(), "Scan used in {offenders:?}");
+}
+
+/// Just enough TOML to read a package name, without another dependency.
+mod toml_lite {
+    pub struct Manifest {
+        pub package_name: String,
+    }
+
+    pub fn parse(text: &str) -> Manifest {
+        let name = text
+            .lines()
+            .skip_while(|l| l.trim() != "[package]")
+            .find_map(|l| l.trim().strip_prefix("name = ").map(|v| v.trim_matches('"').to_owned()))
+            .expect("a package name");
+        Manifest { package_name: name }
+    }
+}

@@ -1,0 +1,107 @@
+//! Products as vendors would list them, and a way to put them in the catalog.
+//!
+//! Until products are created through the API, tests write them with the repositories and keep
+//! the listing index in step the way the products stream trigger does.
+
+use futures::StreamExt;
+use shared::catalog::product::{Compatibility, Location, Part, Vehicle};
+use shared::catalog::{Condition, Governorate, Product, ProductId, ProductStatus};
+use shared::clock::Timestamp;
+use shared::db::{ListingRepo, ProductRepo, Table};
+use shared::money::Money;
+
+use crate::TestMarketplace;
+
+pub const VENDOR_A: &str = "01HVA000000000000000000000";
+pub const VENDOR_B: &str = "01HVB000000000000000000000";
+
+/// A used car, listed at `minutes` past a fixed hour, so tests control `newest` order.
+pub fn car(make: &str, model: &str, year: u16, mileage_km: u32, price_egp: u64, minutes: i64) -> Product {
+    let at = Timestamp::from_unix_millis(1_790_000_000_000 + minutes * 60_000);
+    Product {
+        id: ProductId::created_at(at),
+        vendor_id: VENDOR_A.into(),
+        category_id: "cars".into(),
+        title: format!("{make} {model} {year}"),
+        description: format!("{make} {model} بحالة ممتازة"),
+        price: Money::egp(price_egp * 100),
+        condition: Condition::Used,
+        stock: 1,
+        status: ProductStatus::Active,
+        images: vec!["https://images.souk-el-sayarat.com/p/1.jpg".into()],
+        location: Location { governorate: Governorate::Cairo, city: "Nasr City".into() },
+        vehicle: Some(Vehicle {
+            make: make.into(),
+            model: model.into(),
+            year,
+            mileage_km,
+            body_type: None,
+            fuel_type: None,
+            transmission: None,
+            color: None,
+            vin: None,
+        }),
+        part: None,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    }
+}
+
+/// A new spare part that fits the given (make, model) pairs.
+pub fn part(title: &str, fits: &[(&str, &str)], price_egp: u64, minutes: i64) -> Product {
+    let base = car("x", "x", 2000, 0, price_egp, minutes);
+    Product {
+        category_id: "spare-parts".into(),
+        title: title.into(),
+        description: "قطعة غيار أصلية".into(),
+        condition: Condition::New,
+        stock: 10,
+        vehicle: None,
+        part: Some(Part {
+            oem_number: Some("04465-02220".into()),
+            compatible_with: fits
+                .iter()
+                .map(|(make, model)| Compatibility {
+                    make: (*make).into(),
+                    model: (*model).into(),
+                    year_from: 2014,
+                    year_to: 2022,
+                })
+                .collect(),
+        }),
+        ..base
+    }
+}
+
+impl TestMarketplace {
+    fn repos(&self) -> (ProductRepo, ListingRepo) {
+        let app = self.app();
+        (
+            ProductRepo::new(app.dynamodb.clone(), app.config.table(Table::Products).unwrap()),
+            ListingRepo::new(app.dynamodb.clone(), app.config.table(Table::ProductListings).unwrap()),
+        )
+    }
+
+    /// Puts products in the catalog, their listing entries with them.
+    pub async fn list(&self, products: &[Product]) {
+        let (products_repo, listings) = self.repos();
+        // A few at a time: DynamoDB Local is shared by every test running in parallel.
+        futures::stream::iter(products)
+            .for_each_concurrent(16, |p| {
+                let (products_repo, listings) = (&products_repo, &listings);
+                async move {
+                    products_repo.put(p).await.expect("product written");
+                    listings.sync(None, Some(p)).await.expect("listing entries written");
+                }
+            })
+            .await;
+    }
+
+    /// Replaces a product, as a vendor's update would, and keeps its listing entries in step.
+    pub async fn change(&self, before: &Product, after: &Product) {
+        let (products_repo, listings) = self.repos();
+        products_repo.put(after).await.expect("product written");
+        listings.sync(Some(before), Some(after)).await.expect("listing entries written");
+    }
+}
