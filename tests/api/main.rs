@@ -7,4 +7,5 @@ mod products_filters;
 mod products_paging;
 mod products_validation;
 mod request_ids;
+mod seed_catalog;
 mod wiring;
