@@ -1,15 +1,26 @@
 //! What a function builds once at cold start and shares across invocations.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig, timeout::TimeoutConfig};
 
-use crate::config::Config;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, ConfigError, vars};
+use crate::notify::{Publisher, SnsPublisher};
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct App {
     pub config: Config,
     pub dynamodb: aws_sdk_dynamodb::Client,
+    pub clock: Arc<dyn Clock>,
+    publisher: Option<Arc<dyn Publisher>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("config", &self.config).finish_non_exhaustive()
+    }
 }
 
 impl App {
@@ -19,18 +30,65 @@ impl App {
     }
 
     pub async fn new(config: Config) -> Self {
-        let dynamodb = dynamodb_client(config.dynamodb_endpoint.as_deref()).await;
-        Self { config, dynamodb }
+        let aws = match config.dynamodb_endpoint() {
+            Some(_) => None,
+            None => Some(aws_config::defaults(BehaviorVersion::latest()).load().await),
+        };
+        let dynamodb = match config.dynamodb_endpoint() {
+            Some(endpoint) => aws_sdk_dynamodb::Client::from_conf(
+                aws_sdk_dynamodb::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new(LOCAL_REGION))
+                    .credentials_provider(local_credentials())
+                    .endpoint_url(endpoint)
+                    .timeout_config(timeouts())
+                    .retry_config(RetryConfig::standard().with_max_attempts(2))
+                    .build(),
+            ),
+            None => aws_sdk_dynamodb::Client::from_conf(
+                aws_sdk_dynamodb::config::Builder::from(aws.as_ref().expect("loaded above"))
+                    .timeout_config(timeouts())
+                    .retry_config(RetryConfig::standard().with_max_attempts(3))
+                    .build(),
+            ),
+        };
+        let publisher = match config.get(vars::NOTIFICATIONS_TOPIC_ARN) {
+            Some(topic) => {
+                Some(Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref()), topic)) as Arc<dyn Publisher>)
+            }
+            None => None,
+        };
+        Self { config, dynamodb, clock: Arc::new(SystemClock), publisher }
     }
 
     /// The same clients under another configuration: the local runner gives every function its
     /// own environment but one connection pool.
     pub fn with_config(&self, config: Config) -> Self {
-        Self { config, dynamodb: self.dynamodb.clone() }
+        Self { config, ..self.clone() }
+    }
+
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
+    }
+
+    pub fn with_publisher(self, publisher: Arc<dyn Publisher>) -> Self {
+        Self { publisher: Some(publisher), ..self }
+    }
+
+    /// Where notifications go; configured only for functions that send them.
+    pub fn publisher(&self) -> Result<Arc<dyn Publisher>, ConfigError> {
+        self.publisher.clone().ok_or(ConfigError::Missing(vars::NOTIFICATIONS_TOPIC_ARN))
     }
 }
 
-/// Timeouts short enough that an unreachable database turns into a quick 503, not a hung request.
+const LOCAL_REGION: &str = "us-east-1";
+
+/// Emulators accept any credentials; nothing is read from ~/.aws locally.
+fn local_credentials() -> Credentials {
+    Credentials::new("local", "local", None, None, "souk-local")
+}
+
+/// Timeouts short enough that an unreachable service turns into a quick 503, not a hung request.
 fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(1))
@@ -39,24 +97,47 @@ fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-async fn dynamodb_client(endpoint: Option<&str>) -> aws_sdk_dynamodb::Client {
-    let config = match endpoint {
-        // DynamoDB Local accepts any credentials and region; nothing is read from ~/.aws.
-        Some(endpoint) => aws_sdk_dynamodb::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("local", "local", None, None, "souk-local"))
-            .endpoint_url(endpoint)
-            .timeout_config(timeouts())
-            .retry_config(RetryConfig::standard().with_max_attempts(2))
-            .build(),
-        None => {
-            let shared = aws_config::defaults(BehaviorVersion::latest()).load().await;
-            aws_sdk_dynamodb::config::Builder::from(&shared)
+fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>) -> aws_sdk_sns::Client {
+    match (config.get(vars::SNS_ENDPOINT), aws) {
+        (Some(endpoint), _) => aws_sdk_sns::Client::from_conf(
+            aws_sdk_sns::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(aws_sdk_sns::config::Region::new(LOCAL_REGION))
+                .credentials_provider(local_credentials())
+                .endpoint_url(endpoint)
                 .timeout_config(timeouts())
-                .retry_config(RetryConfig::standard().with_max_attempts(3))
-                .build()
+                .build(),
+        ),
+        (None, Some(aws)) => {
+            aws_sdk_sns::Client::from_conf(aws_sdk_sns::config::Builder::from(aws).timeout_config(timeouts()).build())
         }
-    };
-    aws_sdk_dynamodb::Client::from_conf(config)
+        // Locally without an SNS endpoint the runner replaces the publisher with its outbox.
+        (None, None) => aws_sdk_sns::Client::from_conf(
+            aws_sdk_sns::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(aws_sdk_sns::config::Region::new(LOCAL_REGION))
+                .credentials_provider(local_credentials())
+                .build(),
+        ),
+    }
+}
+
+/// The private signing key: inline locally, from SSM Parameter Store (SecureString) in AWS.
+pub async fn load_private_key(config: &Config) -> Result<String, ConfigError> {
+    if let Some(inline) = config.get(vars::JWT_PRIVATE_KEY) {
+        return Ok(inline.to_owned());
+    }
+    let name = config.require(vars::JWT_PRIVATE_KEY_PARAMETER)?;
+    let aws = aws_config::defaults(BehaviorVersion::latest()).load().await;
+    let output = aws_sdk_ssm::Client::new(&aws)
+        .get_parameter()
+        .name(name)
+        .with_decryption(true)
+        .send()
+        .await
+        .map_err(|e| ConfigError::Load { name: vars::JWT_PRIVATE_KEY_PARAMETER, reason: e.to_string() })?;
+    output
+        .parameter
+        .and_then(|p| p.value)
+        .ok_or(ConfigError::Load { name: vars::JWT_PRIVATE_KEY_PARAMETER, reason: "parameter has no value".into() })
 }

@@ -1,8 +1,8 @@
 //! Configuration read once from the environment at cold start.
 //!
-//! Each function's environment holds only the tables it may touch (template.yaml passes them), so
-//! table names are looked up per table and a function asks at init for the ones it needs: a
-//! missing variable fails the cold start, never a request.
+//! Each function's environment holds only what template.yaml gives it (its tables, keys, topic),
+//! so a function asks at init for what it needs: a missing variable fails the cold start, never a
+//! request.
 
 use std::collections::BTreeMap;
 
@@ -14,26 +14,50 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("environment variable {name} is invalid: {reason}")]
     Invalid { name: &'static str, reason: String },
+    #[error("loading {name} failed: {reason}")]
+    Load { name: &'static str, reason: String },
 }
 
-/// Where the function finds its tables and secrets.
-#[derive(Clone)]
+/// The variables a function may read, besides the table names of [`Table`].
+pub mod vars {
+    /// Set locally and in tests (DynamoDB Local); unset in AWS.
+    pub const DYNAMODB_ENDPOINT: &str = "DYNAMODB_ENDPOINT";
+    /// Set in tests (moto server); unset in AWS.
+    pub const SNS_ENDPOINT: &str = "SNS_ENDPOINT";
+    /// Key (at least 32 bytes) that signs page cursors.
+    pub const CURSOR_SECRET: &str = "CURSOR_SECRET";
+    /// Base64 raw Ed25519 public key that verifies access tokens.
+    pub const JWT_PUBLIC_KEY: &str = "JWT_PUBLIC_KEY";
+    /// Base64 PKCS#8 Ed25519 private key (local development).
+    pub const JWT_PRIVATE_KEY: &str = "JWT_PRIVATE_KEY";
+    /// Name of the SSM SecureString parameter holding the private key (AWS).
+    pub const JWT_PRIVATE_KEY_PARAMETER: &str = "JWT_PRIVATE_KEY_PARAMETER";
+    /// The SNS topic notifications are published to.
+    pub const NOTIFICATIONS_TOPIC_ARN: &str = "NOTIFICATIONS_TOPIC_ARN";
+
+    pub const ALL: &[&str] = &[
+        DYNAMODB_ENDPOINT,
+        SNS_ENDPOINT,
+        CURSOR_SECRET,
+        JWT_PUBLIC_KEY,
+        JWT_PRIVATE_KEY,
+        JWT_PRIVATE_KEY_PARAMETER,
+        NOTIFICATIONS_TOPIC_ARN,
+    ];
+    /// Never printed, not even in a Debug of the configuration.
+    pub const SECRET: &[&str] = &[CURSOR_SECRET, JWT_PRIVATE_KEY];
+}
+
+#[derive(Clone, Default)]
 pub struct Config {
-    /// `DYNAMODB_ENDPOINT`: set locally and in tests (DynamoDB Local); unset in AWS.
-    pub dynamodb_endpoint: Option<String>,
-    /// `CURSOR_SECRET`: the key that signs page cursors.
-    pub cursor_secret: Option<Vec<u8>>,
-    table_names: BTreeMap<Table, String>,
+    values: BTreeMap<&'static str, String>,
 }
 
 impl std::fmt::Debug for Config {
-    // The cursor secret never reaches a log line.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("dynamodb_endpoint", &self.dynamodb_endpoint)
-            .field("cursor_secret", &self.cursor_secret.as_ref().map(|_| "<redacted>"))
-            .field("table_names", &self.table_names)
-            .finish()
+        let shown =
+            self.values.iter().map(|(k, v)| (k, if vars::SECRET.contains(k) { "<redacted>" } else { v.as_str() }));
+        f.debug_map().entries(shown).finish()
     }
 }
 
@@ -45,34 +69,45 @@ impl Config {
     /// Reads the variables through `var`: the process environment in Lambda, the function's
     /// `Environment` from template.yaml in the local runner.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
-        let var = |name: &str| var(name).filter(|v| !v.is_empty());
-        Self {
-            dynamodb_endpoint: var("DYNAMODB_ENDPOINT"),
-            cursor_secret: var("CURSOR_SECRET").map(String::into_bytes),
-            table_names: Table::ALL.iter().filter_map(|t| var(t.env_var()).map(|name| (*t, name))).collect(),
-        }
+        let names = vars::ALL.iter().copied().chain(Table::ALL.iter().map(|t| t.env_var()));
+        Self { values: names.filter_map(|name| var(name).filter(|v| !v.is_empty()).map(|v| (name, v))).collect() }
     }
 
-    /// A configuration for a local deployment: every table named `<prefix><LogicalId>`.
+    /// Every table named `<prefix><LogicalId>` and the given variables: the local runner's own view.
     pub fn local(dynamodb_endpoint: &str, table_prefix: &str, cursor_secret: &[u8]) -> Self {
-        Self {
-            dynamodb_endpoint: Some(dynamodb_endpoint.to_owned()),
-            cursor_secret: Some(cursor_secret.to_vec()),
-            table_names: Table::ALL.iter().map(|t| (*t, format!("{table_prefix}{}", t.logical_id()))).collect(),
-        }
+        let mut values: BTreeMap<&'static str, String> =
+            Table::ALL.iter().map(|t| (t.env_var(), format!("{table_prefix}{}", t.logical_id()))).collect();
+        values.insert(vars::DYNAMODB_ENDPOINT, dynamodb_endpoint.to_owned());
+        values.insert(vars::CURSOR_SECRET, String::from_utf8_lossy(cursor_secret).into_owned());
+        Self { values }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.values.insert(name, value.into());
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    pub fn require(&self, name: &'static str) -> Result<&str, ConfigError> {
+        self.get(name).ok_or(ConfigError::Missing(name))
+    }
+
+    pub fn dynamodb_endpoint(&self) -> Option<&str> {
+        self.get(vars::DYNAMODB_ENDPOINT)
     }
 
     pub fn table(&self, table: Table) -> Result<String, ConfigError> {
-        self.table_names.get(&table).cloned().ok_or(ConfigError::Missing(table.env_var()))
+        self.require(table.env_var()).map(str::to_owned)
     }
 
     pub fn cursor_secret(&self) -> Result<&[u8], ConfigError> {
-        match self.cursor_secret.as_deref() {
-            None => Err(ConfigError::Missing("CURSOR_SECRET")),
-            Some(s) if s.len() < 32 => {
-                Err(ConfigError::Invalid { name: "CURSOR_SECRET", reason: "must be at least 32 bytes".into() })
-            }
-            Some(s) => Ok(s),
+        let secret = self.require(vars::CURSOR_SECRET)?.as_bytes();
+        if secret.len() < 32 {
+            return Err(ConfigError::Invalid { name: vars::CURSOR_SECRET, reason: "must be at least 32 bytes".into() });
         }
+        Ok(secret)
     }
 }

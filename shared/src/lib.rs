@@ -8,7 +8,9 @@
 //! - [`db`]: DynamoDB tables and repositories.
 //! - [`telemetry`]: JSON logs through `tracing`.
 
+pub mod accounts;
 pub mod app;
+pub mod auth;
 pub mod catalog;
 pub mod clock;
 pub mod config;
@@ -16,7 +18,9 @@ pub mod cursor;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod ids;
 pub mod money;
+pub mod notify;
 pub mod telemetry;
 
 pub use app::App;

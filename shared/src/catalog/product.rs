@@ -6,58 +6,7 @@ use crate::catalog::governorate::Governorate;
 use crate::clock::Timestamp;
 use crate::money::Money;
 
-/// Opaque, time-sortable (ULID), so listing by `newest` is ordering by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ProductId(ulid::Ulid);
-
-impl ProductId {
-    pub fn new() -> Self {
-        Self(ulid::Ulid::new())
-    }
-
-    /// An id created at `at`: tests and data loaders use it to control `newest` order.
-    pub fn created_at(at: Timestamp) -> Self {
-        Self(ulid::Ulid::from_parts(at.unix_millis() as u64, rand_bits()))
-    }
-}
-
-fn rand_bits() -> u128 {
-    ulid::Ulid::new().random()
-}
-
-impl Default for ProductId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Display for ProductId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::str::FromStr for ProductId {
-    type Err = ulid::DecodeError;
-
-    /// Canonical (upper-case) ids only, so one product has exactly one id string.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let id = ulid::Ulid::from_string(s)?;
-        if id.to_string() == s { Ok(Self(id)) } else { Err(ulid::DecodeError::InvalidChar) }
-    }
-}
-
-impl Serialize for ProductId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
-    }
-}
+pub use crate::ids::ProductId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,14 +4,23 @@
 //! may touch); key schemas and indexes are defined once, in template.yaml, which the local runner
 //! and the tests also create tables from.
 
+pub mod audit;
 pub mod categories;
 mod error;
 pub mod listings;
 pub mod products;
+pub mod rate_limits;
+pub mod sessions;
+pub mod transaction;
+pub mod users;
 
+pub use audit::AuditLog;
 pub use categories::CategoryRepo;
 pub use listings::ListingRepo;
 pub use products::ProductRepo;
+pub use rate_limits::RateLimiter;
+pub use sessions::SessionRepo;
+pub use users::UserRepo;
 
 /// The tables, with the environment variable that names each and its logical id in template.yaml.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -19,16 +28,32 @@ pub enum Table {
     Categories,
     Products,
     ProductListings,
+    Users,
+    Sessions,
+    RateLimits,
+    AuditLog,
 }
 
 impl Table {
-    pub const ALL: &'static [Table] = &[Table::Categories, Table::Products, Table::ProductListings];
+    pub const ALL: &'static [Table] = &[
+        Table::Categories,
+        Table::Products,
+        Table::ProductListings,
+        Table::Users,
+        Table::Sessions,
+        Table::RateLimits,
+        Table::AuditLog,
+    ];
 
     pub fn env_var(self) -> &'static str {
         match self {
             Self::Categories => "CATEGORIES_TABLE",
             Self::Products => "PRODUCTS_TABLE",
             Self::ProductListings => "PRODUCT_LISTINGS_TABLE",
+            Self::Users => "USERS_TABLE",
+            Self::Sessions => "SESSIONS_TABLE",
+            Self::RateLimits => "RATE_LIMITS_TABLE",
+            Self::AuditLog => "AUDIT_LOG_TABLE",
         }
     }
 
@@ -37,6 +62,10 @@ impl Table {
             Self::Categories => "CategoriesTable",
             Self::Products => "ProductsTable",
             Self::ProductListings => "ProductListingsTable",
+            Self::Users => "UsersTable",
+            Self::Sessions => "SessionsTable",
+            Self::RateLimits => "RateLimitsTable",
+            Self::AuditLog => "AuditLogTable",
         }
     }
 }

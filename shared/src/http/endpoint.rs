@@ -19,9 +19,10 @@ pub trait Endpoint: Send + Sync + 'static {
 
 /// Runs `endpoint` on `req`: errors become problem+json, every response carries `x-request-id`,
 /// and one log line records route, status and latency (never the query, body or headers).
-pub async fn serve<E: Endpoint>(endpoint: &E, req: Request) -> Response<Body> {
+pub async fn serve<E: Endpoint>(endpoint: &E, mut req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = RequestId::of(&req);
+    req.extensions_mut().insert(request_id.clone());
     let method = req.method().to_string();
     let route = route_key(&req);
     let span = tracing::info_span!("request", request_id = %request_id, route = %route);

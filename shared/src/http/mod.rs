@@ -2,6 +2,7 @@
 //! every endpoint runs in.
 
 pub mod body;
+pub mod context;
 pub mod endpoint;
 pub mod etag;
 pub mod page;

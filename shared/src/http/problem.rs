@@ -101,6 +101,9 @@ impl ApiError {
             .header(header::CONTENT_TYPE, CONTENT_TYPE)
             .body(Body::Text(body))
             .expect("a static response always builds");
+        if matches!(self, Self::Unauthorized) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         if let Some(secs) = self.retry_after_secs() {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

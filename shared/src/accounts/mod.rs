@@ -1,0 +1,17 @@
+//! Accounts: who a user is (email, name, phone, role), how they prove it (password, tokens), and
+//! the values a registration or login is made of, each parsed once into a type that cannot be
+//! invalid.
+
+pub mod email;
+pub mod password;
+pub mod phone;
+pub mod registration;
+pub mod secret_token;
+pub mod tokens;
+pub mod user;
+
+pub use email::Email;
+pub use password::{Password, PasswordHash};
+pub use phone::Phone;
+pub use secret_token::SecretToken;
+pub use user::{Account, PersonName, Role, User};

@@ -1,0 +1,96 @@
+//! Rate limits as fixed windows in DynamoDB: one counter item per (limit, key, window), taken with
+//! a conditional atomic increment so concurrent requests can never exceed the limit, and removed
+//! by TTL after its window.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::clock::Clock;
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub name: &'static str,
+    pub max: u32,
+    pub window: Duration,
+}
+
+/// 5 failed logins per email per 15 minutes.
+pub const LOGIN_FAILURES: Limit = Limit { name: "login", max: 5, window: Duration::from_secs(15 * 60) };
+/// Registrations per client address per hour.
+pub const REGISTRATIONS: Limit = Limit { name: "register", max: 10, window: Duration::from_secs(3600) };
+/// Verification attempts per client address per 15 minutes.
+pub const VERIFICATIONS: Limit = Limit { name: "verify", max: 20, window: Duration::from_secs(15 * 60) };
+
+#[derive(Clone)]
+pub struct RateLimiter {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+    clock: Arc<dyn Clock>,
+}
+
+/// One unit taken from a window; giving it back makes the attempt not count.
+#[derive(Debug)]
+pub struct Permit {
+    pk: String,
+}
+
+impl RateLimiter {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: String, clock: Arc<dyn Clock>) -> Self {
+        Self { client, table, clock }
+    }
+
+    /// Takes one unit of `limit` for `key`, or 429 `rate_limited` with the seconds until the window ends.
+    pub async fn acquire(&self, limit: &Limit, key: &str) -> Result<Permit, ApiError> {
+        let now = self.clock.now().unix_seconds();
+        let window = limit.window.as_secs() as i64;
+        let start = now.div_euclid(window) * window;
+        let end = start + window;
+        let pk = format!("{}#{key}#{start}", limit.name);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(pk.clone()))
+            .update_expression("ADD #count :one SET expiresAt = :end")
+            .condition_expression("attribute_not_exists(#count) OR #count < :max")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":max", AttributeValue::N(limit.max.to_string()))
+            .expression_attribute_values(":end", AttributeValue::N(end.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Permit { pk }),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(ApiError::RateLimited { retry_after_secs: (end - now).max(1) as u64 })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Gives back a unit taken by [`acquire`](Self::acquire) (a login that succeeded).
+    pub async fn release(&self, permit: Permit) -> Result<(), ApiError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(permit.pk))
+            .update_expression("ADD #count :minus_one")
+            .condition_expression("#count > :zero")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_values(":minus_one", AttributeValue::N("-1".into()))
+            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .send()
+            .await
+            .map(|_| ())
+            .or_else(|e| {
+                if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) {
+                    Ok(())
+                } else {
+                    Err(e.into())
+                }
+            })
+    }
+}

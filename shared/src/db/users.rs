@@ -1,0 +1,129 @@
+//! The users table. `pk = user#<id>` holds the account; `pk = email#<address>` is a guard item that
+//! makes an address belong to one account. Both are written in one transaction, so two concurrent
+//! registrations of one email cannot both succeed.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use serde::Serialize;
+
+use crate::accounts::{Account, Email, Role};
+use crate::db::transaction::{self, CancelReason, TransactionError};
+use crate::error::{ApiError, Conflict};
+use crate::ids::UserId;
+
+#[derive(Clone, Debug)]
+pub struct UserRepo {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+#[derive(Serialize)]
+struct Stored<'a> {
+    pk: String,
+    #[serde(flatten)]
+    account: &'a Account,
+}
+
+pub(crate) fn user_key(id: UserId) -> HashMap<String, AttributeValue> {
+    HashMap::from([("pk".to_owned(), AttributeValue::S(format!("user#{id}")))])
+}
+
+fn email_key(email: &Email) -> HashMap<String, AttributeValue> {
+    HashMap::from([("pk".to_owned(), AttributeValue::S(format!("email#{email}")))])
+}
+
+impl UserRepo {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Creates the account; 409 `email_taken` if its email already has one.
+    pub async fn create(&self, account: &Account) -> Result<(), ApiError> {
+        let user = &account.user;
+        let mut guard = email_key(&user.email);
+        guard.insert("userId".into(), AttributeValue::S(user.id.to_string()));
+        let stored = serde_dynamo::to_item(Stored { pk: format!("user#{}", user.id), account })?;
+        let put = |item, what: &str| {
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .map_err(|e| ApiError::internal(format!("{what}: {e}")))
+        };
+        let items = vec![
+            TransactWriteItem::builder().put(put(guard, "email guard")?).build(),
+            TransactWriteItem::builder().put(put(stored, "user")?).build(),
+        ];
+        match transaction::write(&self.client, items).await {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
+                Err(ApiError::Conflict(Conflict::EmailTaken))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Strongly consistent, so a login right after registration or verification sees it.
+    pub async fn get(&self, id: UserId) -> Result<Option<Account>, ApiError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(user_key(id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    pub async fn find_by_email(&self, email: &Email) -> Result<Option<Account>, ApiError> {
+        let guard = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(email_key(email)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let user_id = guard.item.and_then(|item| item.get("userId")?.as_s().ok()?.parse::<UserId>().ok());
+        match user_id {
+            Some(id) => self.get(id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The update that marks a user's email verified, for a transaction that also consumes the token.
+    pub fn mark_verified(&self, id: UserId) -> Result<TransactWriteItem, ApiError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(user_key(id)))
+            .update_expression("SET emailVerified = :true")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Makes a user an admin with a verified email (the bootstrap of the first admin).
+    pub async fn promote_to_admin(&self, id: UserId) -> Result<(), ApiError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(user_key(id)))
+            .update_expression("SET #role = :admin, emailVerified = :true")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_values(":admin", AttributeValue::S(Role::Admin.as_str().into()))
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .send()
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,46 @@
+//! Notifications: what a user is told (verification emails now; applications, orders and admin
+//! messages later), and where it is published for delivery channels (push, email, SMS) to pick up.
+
+mod sns;
+
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::ids::UserId;
+
+pub use sns::SnsPublisher;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationType {
+    EmailVerification,
+}
+
+impl NotificationType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EmailVerification => "email_verification",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notification {
+    #[serde(rename = "type")]
+    pub kind: NotificationType,
+    /// An email address or a user id: where a delivery channel sends it.
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+    pub subject: String,
+    pub body: String,
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+/// Hands a notification to the delivery channels: SNS in AWS, the local runner's outbox locally.
+pub trait Publisher: Send + Sync {
+    fn publish<'a>(&'a self, notification: &'a Notification) -> BoxFuture<'a, Result<(), ApiError>>;
+}
