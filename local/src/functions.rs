@@ -29,13 +29,19 @@ fn http<E: Endpoint>(endpoint: Result<E, ConfigError>) -> Result<Role, ConfigErr
 }
 
 /// Builds the function with binary name `binary`; `None` if the runner does not know it.
-pub fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>> {
+pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>> {
     Some(match binary {
         "health" => http(health::Health::new(app)),
         "get-categories" => http(get_categories::GetCategories::new(app)),
         "get-products" => http(get_products::GetProducts::new(app)),
         "get-product" => http(get_product::GetProduct::new(app)),
         "seed-catalog" => seed_catalog::SeedCatalog::new(app).map(|_| Role::DeploymentSeed),
+        "register-user" => http(register_user::RegisterUser::new(app)),
+        "verify-user" => http(verify_user::VerifyUser::new(app)),
+        "login" => http(login::Login::new(app).await),
+        "refresh-token" => http(refresh_token::RefreshToken::new(app).await),
+        "logout" => http(logout::Logout::new(app)),
+        "get-me" => http(get_me::GetMe::new(app)),
         _ => return None,
     })
 }

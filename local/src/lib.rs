@@ -8,6 +8,7 @@ pub mod dynamodb_local;
 pub mod functions;
 pub mod gateway;
 pub mod marketplace;
+pub mod outbox;
 pub mod router;
 pub mod tables;
 pub mod template;

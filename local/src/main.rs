@@ -4,7 +4,12 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use clap::Parser;
+use shared::accounts::tokens::KeyPair;
+use shared::accounts::{Email, Password};
+use shared::clock::SystemClock;
 use souk_local::dynamodb_local::{self, DynamoDbLocal, Storage};
 use souk_local::{Marketplace, Options};
 
@@ -42,9 +47,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .clone()
         .or_else(|| database.as_ref().map(|d| d.endpoint.clone()))
         .expect("either given or started");
-    let parameters = HashMap::from([("CursorSecret".to_owned(), local_secret(&args.data_dir, "cursor-secret")?)]);
-    let options =
-        Options { addr: args.addr, dynamodb_endpoint: endpoint.clone(), table_prefix: args.table_prefix, parameters };
+    let keys = local_signing_keys(&args.data_dir)?;
+    let parameters = HashMap::from([
+        ("CursorSecret".to_owned(), local_secret(&args.data_dir, "cursor-secret")?),
+        ("JwtPublicKey".to_owned(), keys.public_base64.clone()),
+    ]);
+    let options = Options {
+        addr: args.addr,
+        dynamodb_endpoint: endpoint.clone(),
+        table_prefix: args.table_prefix,
+        parameters,
+        jwt_private_key: keys.private_pkcs8_base64.clone(),
+        clock: Arc::new(SystemClock),
+        admin: admin_from_env()?,
+    };
     let marketplace = match Marketplace::start(options).await {
         Ok(marketplace) => marketplace,
         Err(error) => {
@@ -59,6 +75,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         marketplace.url(),
         args.data_dir.display()
     );
+    if let (Some(admin), Ok(email)) = (marketplace.admin, std::env::var("SOUK_ADMIN_EMAIL")) {
+        println!("Admin account {email}: {admin:?}");
+    }
+    println!("Outbox (verification tokens and every notification): {}/_local/outbox", marketplace.url());
     println!("Try: curl {}/api/products    (Ctrl-C stops everything)", marketplace.url());
     wait_for_stop().await;
     marketplace.stop().await;
@@ -75,6 +95,36 @@ async fn wait_for_stop() {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate.recv() => {}
     }
+}
+
+/// `SOUK_ADMIN_EMAIL` and `SOUK_ADMIN_PASSWORD`, both or neither.
+fn admin_from_env() -> Result<Option<(Email, Password)>, Box<dyn std::error::Error>> {
+    match (std::env::var("SOUK_ADMIN_EMAIL").ok(), std::env::var("SOUK_ADMIN_PASSWORD").ok()) {
+        (Some(email), Some(password)) => {
+            let email = Email::parse(&email).map_err(|e| format!("SOUK_ADMIN_EMAIL {e}"))?;
+            let password =
+                Password::parse(&password, &[email.as_str()]).map_err(|e| format!("SOUK_ADMIN_PASSWORD {e}"))?;
+            Ok(Some((email, password)))
+        }
+        (None, None) => Ok(None),
+        _ => Err("set both SOUK_ADMIN_EMAIL and SOUK_ADMIN_PASSWORD, or neither".into()),
+    }
+}
+
+/// The development signing key pair, made on first start and kept in the data directory so
+/// tokens stay valid across restarts. Never used outside this machine.
+fn local_signing_keys(data_dir: &Path) -> std::io::Result<KeyPair> {
+    let (private, public) = (data_dir.join("jwt-private-key"), data_dir.join("jwt-public-key"));
+    if let (Ok(private_pkcs8_base64), Ok(public_base64)) =
+        (std::fs::read_to_string(&private), std::fs::read_to_string(&public))
+    {
+        return Ok(KeyPair { private_pkcs8_base64, public_base64 });
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let keys = KeyPair::generate();
+    std::fs::write(&private, &keys.private_pkcs8_base64)?;
+    std::fs::write(&public, &keys.public_base64)?;
+    Ok(keys)
 }
 
 /// A random secret made on first start and kept in the data directory, so cursors handed out

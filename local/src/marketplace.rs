@@ -11,26 +11,40 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use shared::config::{Config, ConfigError};
-use shared::db::{CategoryRepo, Table};
+use shared::accounts::admin::{AdminBootstrap, ensure_admin};
+use shared::accounts::{Email, Password};
+use shared::clock::Clock;
+use shared::config::{Config, ConfigError, vars};
+use shared::db::{CategoryRepo, UserRepo};
 use shared::{ApiError, App};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::functions::{self, HttpHandler, Role};
-use crate::router::Router;
+use crate::outbox::Outbox;
+use crate::router::{Router, percent_decode};
 use crate::tables::{self, TableError};
 use crate::template::{EnvValue, Function, Template, TemplateError};
 use crate::{cors, gateway};
+use shared::db::Table;
 
 pub struct Options {
     pub addr: SocketAddr,
     pub dynamodb_endpoint: String,
     /// Prepended to every table's logical id to name it.
     pub table_prefix: String,
-    /// Values of the template's parameters that functions reference (e.g. `CursorSecret`).
+    /// Values of the template's parameters that functions reference (`CursorSecret`, `JwtPublicKey`).
     pub parameters: HashMap<String, String>,
+    /// The signing key that in AWS comes from SSM (base64 PKCS#8 Ed25519).
+    pub jwt_private_key: String,
+    /// Where functions read the time: tests move it by hand.
+    pub clock: Arc<dyn Clock>,
+    /// An admin account to make sure of at start (`SOUK_ADMIN_EMAIL`/`SOUK_ADMIN_PASSWORD`).
+    pub admin: Option<(Email, Password)>,
 }
+
+/// The ARN functions see for the notifications topic; the outbox stands in for it.
+const LOCAL_TOPIC_ARN: &str = "arn:aws:sns:us-east-1:000000000000:souk-local-notifications";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -44,12 +58,17 @@ pub enum StartError {
     UnknownFunction(String),
     #[error("seeding the standard categories failed: {0}")]
     Seed(ApiError),
+    #[error("making sure of the admin account failed: {0}")]
+    Admin(ApiError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
 }
 
 pub struct Marketplace {
     pub addr: SocketAddr,
+    pub outbox: Arc<Outbox>,
+    /// The admin account made sure of at start, if any.
+    pub admin: Option<AdminBootstrap>,
     /// Clients and a configuration naming every table: what tests use to arrange data.
     pub app: App,
     shutdown: watch::Sender<bool>,
@@ -58,23 +77,32 @@ pub struct Marketplace {
 
 struct State {
     router: Router<HttpHandler>,
+    outbox: Arc<Outbox>,
 }
 
 impl Marketplace {
     pub async fn start(options: Options) -> Result<Self, StartError> {
         let template = Template::project()?;
-        let app = App::new(Config::from_vars(|name| local_variable(name, None, &template, &options))).await;
+        let outbox = Arc::new(Outbox::default());
+        let runner_config = Config::from_vars(|name| local_variable(name, None, &template, &options))
+            .with(vars::NOTIFICATIONS_TOPIC_ARN, LOCAL_TOPIC_ARN);
+        let app = App::new(runner_config).await.with_clock(Arc::clone(&options.clock)).with_publisher(outbox.clone());
         tables::create_all(&app.dynamodb, &template, &options.table_prefix).await?;
-        let categories = app
-            .config
-            .table(Table::Categories)
-            .map_err(|source| StartError::Function { function: "runner".into(), source })?;
-        CategoryRepo::new(app.dynamodb.clone(), categories).seed_standard().await.map_err(StartError::Seed)?;
+        let runner_error = |source| StartError::Function { function: "runner".into(), source };
+        CategoryRepo::from_app(&app).map_err(runner_error)?.seed_standard().await.map_err(StartError::Seed)?;
+        let admin = match &options.admin {
+            Some((email, password)) => {
+                let users = UserRepo::from_app(&app).map_err(runner_error)?;
+                Some(ensure_admin(&users, email, password, app.clock.now()).await.map_err(StartError::Admin)?)
+            }
+            None => None,
+        };
 
         let mut router = Router::default();
         for function in &template.functions {
             let config = Config::from_vars(|name| local_variable(name, Some(function), &template, &options));
             let role = functions::build(&function.binary, &app.with_config(config))
+                .await
                 .ok_or_else(|| StartError::UnknownFunction(function.binary.clone()))?
                 .map_err(|source| StartError::Function { function: function.logical_id.clone(), source })?;
             if let Role::Http(handler) = role {
@@ -89,8 +117,9 @@ impl Marketplace {
             .map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let (shutdown, stopped) = watch::channel(false);
-        let server = tokio::spawn(serve(listener, Arc::new(State { router }), stopped));
-        Ok(Self { addr, app, shutdown, server })
+        let state = Arc::new(State { router, outbox: Arc::clone(&outbox) });
+        let server = tokio::spawn(serve(listener, state, stopped));
+        Ok(Self { addr, outbox, admin, app, shutdown, server })
     }
 
     pub fn url(&self) -> String {
@@ -105,10 +134,11 @@ impl Marketplace {
 }
 
 /// The value a function would find in its environment in AWS, with local stand-ins: tables by
-/// prefixed logical id, parameters from the options, DynamoDB at the local endpoint. `function`
+/// prefixed logical id, parameters from the options, the outbox for the topic, DynamoDB at the
+/// local endpoint, and the signing key inline where AWS would name its SSM parameter. `function`
 /// `None` means the runner itself, which sees every table.
 fn local_variable(name: &str, function: Option<&Function>, template: &Template, options: &Options) -> Option<String> {
-    if name == "DYNAMODB_ENDPOINT" {
+    if name == vars::DYNAMODB_ENDPOINT {
         return Some(options.dynamodb_endpoint.clone());
     }
     let Some(function) = function else {
@@ -116,11 +146,20 @@ fn local_variable(name: &str, function: Option<&Function>, template: &Template, 
             .iter()
             .find(|t| t.env_var() == name)
             .map(|t| format!("{}{}", options.table_prefix, t.logical_id()))
-            .or_else(|| (name == "CURSOR_SECRET").then(|| options.parameters.get("CursorSecret").cloned()).flatten());
+            .or_else(|| {
+                (name == vars::CURSOR_SECRET).then(|| options.parameters.get("CursorSecret").cloned()).flatten()
+            });
     };
+    if name == vars::JWT_PRIVATE_KEY && function.environment.contains_key(vars::JWT_PRIVATE_KEY_PARAMETER) {
+        return Some(options.jwt_private_key.clone());
+    }
+    if name == vars::JWT_PRIVATE_KEY_PARAMETER {
+        return None;
+    }
     match function.environment.get(name)? {
         EnvValue::Literal(value) => Some(value.clone()),
         EnvValue::Ref(id) if template.is_table(id) => Some(format!("{}{id}", options.table_prefix)),
+        EnvValue::Ref(id) if template.is_topic(id) => Some(LOCAL_TOPIC_ARN.to_owned()),
         EnvValue::Ref(id) => options.parameters.get(id).cloned(),
     }
 }
@@ -158,7 +197,10 @@ async fn handle(
         return Ok(preflight);
     }
     let origin = parts.headers.get(http::header::ORIGIN).cloned();
-    let mut response = route(&state, &parts, body, source).await;
+    let mut response = match (parts.method.as_str(), parts.uri.path()) {
+        ("GET", "/_local/outbox") => local_outbox(&state.outbox, parts.uri.query()),
+        _ => route(&state, &parts, body, source).await,
+    };
     cors::allow(origin, &mut response);
     Ok(response)
 }
@@ -184,6 +226,20 @@ async fn route(
         source,
     });
     gateway::to_http_response((found.target)(request).await)
+}
+
+/// `GET /_local/outbox?to=<email or userId>`: what the functions published, newest first.
+fn local_outbox(outbox: &Outbox, query: Option<&str>) -> http::Response<Full<Bytes>> {
+    let to = query.and_then(|q| {
+        q.split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == "to")
+            .map(|(_, v)| percent_decode(&v.replace('+', " ")))
+    });
+    http::Response::builder()
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(Bytes::from(outbox.list_json(to.as_deref()))))
+        .expect("a JSON response always builds")
 }
 
 fn gateway_error(status: http::StatusCode, message: &str) -> http::Response<Full<Bytes>> {

@@ -66,7 +66,7 @@ impl<T> Router<T> {
 }
 
 /// Path parameters arrive decoded in API Gateway events.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -12,6 +12,8 @@ pub const TEMPLATE_YAML: &str = include_str!("../../template.yaml");
 pub struct Template {
     pub functions: Vec<Function>,
     pub tables: Vec<TableDef>,
+    /// Every resource's type, by logical id.
+    pub resource_types: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,9 +76,12 @@ impl Template {
         let resources = root.get("Resources").and_then(Value::as_mapping).ok_or_else(|| shape("no Resources"))?;
         let mut functions = Vec::new();
         let mut tables = Vec::new();
+        let mut resource_types = BTreeMap::new();
         for (id, resource) in resources {
             let id = id.as_str().ok_or_else(|| shape("a resource id is not a string"))?.to_owned();
-            match resource.get("Type").and_then(Value::as_str) {
+            let kind = resource.get("Type").and_then(Value::as_str);
+            resource_types.insert(id.clone(), kind.unwrap_or_default().to_owned());
+            match kind {
                 Some("AWS::Serverless::Function") => functions.push(parse_function(id, resource)?),
                 Some("AWS::DynamoDB::Table") => tables.push(TableDef {
                     properties: resource
@@ -88,7 +93,7 @@ impl Template {
                 _ => {}
             }
         }
-        Ok(Self { functions, tables })
+        Ok(Self { functions, tables, resource_types })
     }
 
     pub fn function(&self, binary: &str) -> Option<&Function> {
@@ -97,6 +102,10 @@ impl Template {
 
     pub fn is_table(&self, logical_id: &str) -> bool {
         self.tables.iter().any(|t| t.logical_id == logical_id)
+    }
+
+    pub fn is_topic(&self, logical_id: &str) -> bool {
+        self.resource_types.get(logical_id).is_some_and(|t| t == "AWS::SNS::Topic")
     }
 }
 

@@ -62,9 +62,11 @@ impl App {
     }
 
     /// The same clients under another configuration: the local runner gives every function its
-    /// own environment but one connection pool.
+    /// own environment but one connection pool. Only a configuration naming the topic keeps the
+    /// publisher, as in AWS.
     pub fn with_config(&self, config: Config) -> Self {
-        Self { config, ..self.clone() }
+        let publisher = config.get(vars::NOTIFICATIONS_TOPIC_ARN).and(self.publisher.clone());
+        Self { config, publisher, ..self.clone() }
     }
 
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {

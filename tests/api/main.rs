@@ -1,5 +1,8 @@
 //! Black-box tests of the marketplace through HTTP, against DynamoDB Local.
 
+mod accounts_login;
+mod accounts_registration;
+mod accounts_tokens;
 mod categories;
 mod health;
 mod product;

@@ -115,7 +115,7 @@ async fn the_local_runner_can_build_every_function_from_its_template_environment
     let app = shared::App::new(shared::config::Config::local("http://127.0.0.1:9", "", b"not-used-by-this-test")).await;
     for function in &template.functions {
         assert!(
-            souk_local::functions::build(&function.binary, &app).is_some(),
+            souk_local::functions::build(&function.binary, &app).await.is_some(),
             "the runner does not know {}",
             function.binary
         );
@@ -130,23 +130,31 @@ fn the_readme_names_every_function() {
     }
 }
 
-/// Logical ids of the tables a policy resource names (`!GetAtt T.Arn`, `!Sub ${T.Arn}/index/*`).
-fn tables_named(resource: &Value) -> Vec<String> {
+/// What a policy resource names: a table (`!GetAtt T.Arn`, `!Sub ${T.Arn}/index/*`), a topic
+/// (`!Ref Topic`) or an SSM parameter (`!Sub arn:...:parameter${Name}`), by logical id.
+fn resources_named(resource: &Value) -> Vec<String> {
     match resource {
-        Value::Sequence(items) => items.iter().flat_map(tables_named).collect(),
+        Value::Sequence(items) => items.iter().flat_map(resources_named).collect(),
         Value::Tagged(t) if t.tag == "!GetAtt" => vec![t.value.as_str().unwrap().trim_end_matches(".Arn").to_owned()],
+        Value::Tagged(t) if t.tag == "!Ref" => vec![t.value.as_str().unwrap().to_owned()],
         Value::Tagged(t) if t.tag == "!Sub" => {
             let s = t.value.as_str().unwrap();
-            let start = s.find("${").expect("a ${...} reference") + 2;
-            let end = s[start..].find(".Arn}").expect("a table ARN") + start;
-            vec![s[start..end].to_owned()]
+            let reference = |after: &str, end: &str| {
+                let start = s.find(after)? + after.len();
+                Some(s[start..start + s[start..].find(end)?].to_owned())
+            };
+            vec![
+                reference(":parameter${", "}")
+                    .or_else(|| reference("${", ".Arn}"))
+                    .unwrap_or_else(|| panic!("unknown resource {s}")),
+            ]
         }
-        other => panic!("policy resource {other:?} is not a table of this template"),
+        other => panic!("policy resource {other:?} is not a resource of this template"),
     }
 }
 
 #[test]
-fn each_function_is_granted_exactly_the_tables_it_is_given_and_never_a_scan() {
+fn each_function_is_granted_exactly_the_resources_it_is_given_and_never_a_scan() {
     let raw: Value = serde_yaml::from_str(&read("template.yaml")).unwrap();
     let template = template();
     for function in &template.functions {
@@ -166,18 +174,20 @@ fn each_function_is_granted_exactly_the_tables_it_is_given_and_never_a_scan() {
                     assert!(!action.contains('*'), "{}: wildcard action {action}", function.logical_id);
                     assert_ne!(action, "dynamodb:Scan", "{}: no request scans a table", function.logical_id);
                 }
-                granted.extend(tables_named(&statement["Resource"]));
+                granted.extend(resources_named(&statement["Resource"]));
             }
         }
+        // Tables and topics by `!Ref` in the environment; the key parameter by its name parameter.
         let given: BTreeSet<String> = function
             .environment
             .values()
             .filter_map(|v| match v {
-                EnvValue::Ref(id) if template.is_table(id) => Some(id.clone()),
+                EnvValue::Ref(id) if template.is_table(id) || template.is_topic(id) => Some(id.clone()),
+                EnvValue::Ref(id) if id == "JwtPrivateKeyParameterName" => Some(id.clone()),
                 _ => None,
             })
             .collect();
-        assert_eq!(granted, given, "{}: tables granted vs tables in its environment", function.logical_id);
+        assert_eq!(granted, given, "{}: resources granted vs resources in its environment", function.logical_id);
     }
 }
 

@@ -1,21 +1,37 @@
 //! Support for black-box tests: each test gets its own marketplace (its own tables, its own port)
 //! served by the local runner over one shared DynamoDB Local, and talks to it over HTTP.
 
+pub mod accounts;
 pub mod client;
 pub mod database;
 pub mod fixtures;
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use shared::App;
+use shared::accounts::tokens::KeyPair;
+use shared::accounts::{Email, Password};
+use shared::clock::{ManualClock, Timestamp};
 use souk_local::{Marketplace, Options};
 
 pub use client::TestResponse;
+
+pub const ADMIN_EMAIL: &str = "admin@souk.test";
+pub const ADMIN_PASSWORD: &str = "Adm1n-of-the-Souk!";
 
 pub struct TestMarketplace {
     pub marketplace: Marketplace,
     pub client: client::Client,
     pub table_prefix: String,
+    /// The time every function of this marketplace sees; tests move it instead of sleeping.
+    pub clock: Arc<ManualClock>,
+}
+
+/// One development key pair per test process.
+pub fn signing_keys() -> &'static KeyPair {
+    static KEYS: OnceLock<KeyPair> = OnceLock::new();
+    KEYS.get_or_init(KeyPair::generate)
 }
 
 impl TestMarketplace {
@@ -26,18 +42,28 @@ impl TestMarketplace {
 
     /// A marketplace over the tables named with `prefix`, created if they do not exist yet.
     pub async fn spawn_with_prefix(prefix: &str) -> Self {
+        let clock = Arc::new(ManualClock::new(Timestamp::now()));
         let options = Options {
             addr: "127.0.0.1:0".parse().unwrap(),
             dynamodb_endpoint: database::endpoint().await,
             table_prefix: prefix.to_owned(),
-            parameters: HashMap::from([(
-                "CursorSecret".to_owned(),
-                "test-cursor-secret-of-at-least-32-bytes".to_owned(),
-            )]),
+            parameters: HashMap::from([
+                ("CursorSecret".to_owned(), "test-cursor-secret-of-at-least-32-bytes".to_owned()),
+                ("JwtPublicKey".to_owned(), signing_keys().public_base64.clone()),
+            ]),
+            jwt_private_key: signing_keys().private_pkcs8_base64.clone(),
+            clock: clock.clone(),
+            admin: Some((Email::parse(ADMIN_EMAIL).unwrap(), Password::parse(ADMIN_PASSWORD, &[]).unwrap())),
         };
         let marketplace = Marketplace::start(options).await.expect("the marketplace starts");
         let client = client::Client::new(marketplace.url());
-        Self { marketplace, client, table_prefix: prefix.to_owned() }
+        Self { marketplace, client, table_prefix: prefix.to_owned(), clock }
+    }
+
+    /// The marketplace's current time.
+    pub fn clock_now(&self) -> Timestamp {
+        use shared::clock::Clock;
+        self.clock.now()
     }
 
     /// Clients and configuration naming every table, for arranging data directly.
@@ -51,6 +77,22 @@ impl TestMarketplace {
 
     pub async fn get_with(&self, path_and_query: &str, headers: &[(&str, &str)]) -> TestResponse {
         self.client.get(path_and_query, headers).await
+    }
+
+    /// `GET` with `Authorization: Bearer <access_token>`.
+    pub async fn get_as(&self, access_token: &str, path_and_query: &str) -> TestResponse {
+        self.client.get(path_and_query, &[("authorization", &format!("Bearer {access_token}"))]).await
+    }
+
+    /// `POST` of a JSON body.
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> TestResponse {
+        self.post_with(path, body, &[]).await
+    }
+
+    pub async fn post_with(&self, path: &str, body: &serde_json::Value, headers: &[(&str, &str)]) -> TestResponse {
+        let mut all = vec![("content-type", "application/json")];
+        all.extend_from_slice(headers);
+        self.client.send(http::Method::POST, path, &all, bytes::Bytes::from(body.to_string())).await
     }
 }
 

@@ -2,11 +2,13 @@
 //! the values a registration or login is made of, each parsed once into a type that cannot be
 //! invalid.
 
+pub mod admin;
 pub mod email;
 pub mod password;
 pub mod phone;
 pub mod registration;
 pub mod secret_token;
+pub mod session_tokens;
 pub mod tokens;
 pub mod user;
 

@@ -47,6 +47,20 @@ pub struct AuditEntry<'a> {
     pub detail: Option<String>,
 }
 
+impl<'a> AuditEntry<'a> {
+    /// An entry about `subject`, acting on their own behalf, in the context of `req`.
+    pub fn of(req: &lambda_http::Request, action: AuditAction, subject: Subject<'a>) -> Self {
+        Self {
+            action,
+            subject,
+            actor: None,
+            request_id: crate::http::context::request_id(req),
+            source_ip: crate::http::context::source_ip(req),
+            detail: None,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct AuditLog {
     client: aws_sdk_dynamodb::Client,

@@ -83,3 +83,29 @@ pub async fn ping(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), 
         .await?;
     Ok(())
 }
+
+/// `Repo::from_app(&app)`: the repository over its table as the function's environment names it.
+macro_rules! from_app {
+    ($repo:ty, $table:expr) => {
+        impl $repo {
+            pub fn from_app(app: &crate::App) -> Result<Self, crate::config::ConfigError> {
+                Ok(Self::new(app.dynamodb.clone(), app.config.table($table)?))
+            }
+        }
+    };
+    ($repo:ty, $table:expr, clock) => {
+        impl $repo {
+            pub fn from_app(app: &crate::App) -> Result<Self, crate::config::ConfigError> {
+                Ok(Self::new(app.dynamodb.clone(), app.config.table($table)?, std::sync::Arc::clone(&app.clock)))
+            }
+        }
+    };
+}
+
+from_app!(CategoryRepo, Table::Categories);
+from_app!(ProductRepo, Table::Products);
+from_app!(ListingRepo, Table::ProductListings);
+from_app!(UserRepo, Table::Users);
+from_app!(SessionRepo, Table::Sessions);
+from_app!(RateLimiter, Table::RateLimits, clock);
+from_app!(AuditLog, Table::AuditLog, clock);

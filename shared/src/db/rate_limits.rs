@@ -19,10 +19,12 @@ pub struct Limit {
 
 /// 5 failed logins per email per 15 minutes.
 pub const LOGIN_FAILURES: Limit = Limit { name: "login", max: 5, window: Duration::from_secs(15 * 60) };
-/// Registrations per client address per hour.
-pub const REGISTRATIONS: Limit = Limit { name: "register", max: 10, window: Duration::from_secs(3600) };
-/// Verification attempts per client address per 15 minutes.
-pub const VERIFICATIONS: Limit = Limit { name: "verify", max: 20, window: Duration::from_secs(15 * 60) };
+/// Registrations per client address per hour. Generous, because mobile carriers put many
+/// subscribers behind one address (CGNAT); API Gateway throttling caps floods before this does.
+pub const REGISTRATIONS: Limit = Limit { name: "register", max: 30, window: Duration::from_secs(3600) };
+/// Verification attempts per client address per 15 minutes: tokens are 256-bit, so this only
+/// stops noise, not guessing.
+pub const VERIFICATIONS: Limit = Limit { name: "verify", max: 30, window: Duration::from_secs(15 * 60) };
 
 #[derive(Clone)]
 pub struct RateLimiter {

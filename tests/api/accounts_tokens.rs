@@ -1,0 +1,244 @@
+//! Refresh-token rotation and reuse, logout, `GET /api/me`, and the tokens that must not pass.
+
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use base64::Engine;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::json;
+use shared::accounts::tokens::{AUDIENCE, Claims, ISSUER, KeyPair, TokenIssuer};
+use shared::accounts::{Email, PersonName, Role, User};
+use shared::db::{Table, UserRepo};
+use souk_tests::accounts::Session;
+use souk_tests::{TestMarketplace, signing_keys};
+
+use crate::accounts_login::claims;
+
+async fn refresh(market: &TestMarketplace, token: &str) -> souk_tests::TestResponse {
+    market.post("/api/auth/refresh", &json!({ "refreshToken": token })).await
+}
+
+#[tokio::test]
+async fn a_refresh_token_rotates_and_presenting_a_rotated_one_revokes_the_session() {
+    let market = TestMarketplace::spawn().await;
+    let first = market.verified_customer("rotate@example.com").await;
+
+    let second = Session::from_response(&refresh(&market, &first.refresh_token).await);
+    assert_ne!(second.refresh_token, first.refresh_token);
+    assert_eq!(second.user["email"], "rotate@example.com");
+    assert_eq!(market.get_as(&second.access_token, "/api/me").await.status, 200);
+    let third = Session::from_response(&refresh(&market, &second.refresh_token).await);
+
+    // The first token was rotated: someone replaying it revokes the whole session...
+    refresh(&market, &first.refresh_token).await.assert_problem(401, "unauthorized");
+    // ...so even the newest token of that session is dead now.
+    refresh(&market, &third.refresh_token).await.assert_problem(401, "unauthorized");
+    // Another session of the same user is unaffected.
+    let other = Session::from_response(&market.login("rotate@example.com", souk_tests::accounts::PASSWORD).await);
+    assert_eq!(refresh(&market, &other.refresh_token).await.status, 200);
+}
+
+#[tokio::test]
+async fn concurrent_refreshes_with_one_token_succeed_at_most_once_and_revoke_the_session() {
+    let market = TestMarketplace::spawn().await;
+    let session = market.verified_customer("twice@example.com").await;
+    let responses = futures::future::join_all((0..6).map(|_| refresh(&market, &session.refresh_token))).await;
+    let winners: Vec<_> = responses.iter().filter(|r| r.status == 200).collect();
+    assert_eq!(winners.len(), 1, "{:?}", responses.iter().map(|r| r.status).collect::<Vec<_>>());
+    for loser in responses.iter().filter(|r| r.status != 200) {
+        loser.assert_problem(401, "unauthorized");
+    }
+    let winner = Session::from_response(winners[0]);
+    refresh(&market, &winner.refresh_token).await.assert_problem(401, "unauthorized");
+}
+
+#[tokio::test]
+async fn refresh_tokens_expire_after_30_days_and_garbage_is_401() {
+    let market = TestMarketplace::spawn().await;
+    let session = market.verified_customer("old@example.com").await;
+    refresh(&market, "garbage").await.assert_problem(401, "unauthorized");
+    refresh(&market, shared::accounts::SecretToken::generate().expose()).await.assert_problem(401, "unauthorized");
+    market.clock.advance(Duration::from_secs(30 * 24 * 3600));
+    refresh(&market, &session.refresh_token).await.assert_problem(401, "unauthorized");
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_is_idempotent() {
+    let market = TestMarketplace::spawn().await;
+    let session = market.verified_customer("bye@example.com").await;
+    for _ in 0..2 {
+        let out = market.post("/api/auth/logout", &json!({ "refreshToken": session.refresh_token })).await;
+        assert_eq!(out.status, 204);
+        assert!(out.body.is_empty());
+    }
+    refresh(&market, &session.refresh_token).await.assert_problem(401, "unauthorized");
+    assert_eq!(market.post("/api/auth/logout", &json!({ "refreshToken": "unknown" })).await.status, 204);
+    market.post("/api/auth/logout", &json!({ "refreshToken": 5 })).await.assert_problem(400, "validation_failed");
+}
+
+#[tokio::test]
+async fn me_is_the_caller_and_needs_a_valid_token() {
+    let market = TestMarketplace::spawn().await;
+    let session = market.verified_customer("me@example.com").await;
+    let me = market.get_as(&session.access_token, "/api/me").await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["user"], session.user);
+
+    let anonymous = market.get("/api/me").await;
+    anonymous.assert_problem(401, "unauthorized");
+    assert_eq!(anonymous.header("www-authenticate"), Some("Bearer"));
+    market
+        .get_with("/api/me", &[("authorization", &format!("Basic {}", session.access_token))])
+        .await
+        .assert_problem(401, "unauthorized");
+}
+
+fn claims_for(user_id: &str, iss: &str, aud: &str, now: i64) -> Claims {
+    Claims {
+        sub: user_id.parse().unwrap(),
+        role: Role::Admin,
+        email_verified: true,
+        iat: now,
+        exp: now + 600,
+        iss: iss.into(),
+        aud: aud.into(),
+        jti: "forged".into(),
+    }
+}
+
+#[tokio::test]
+async fn forged_expired_and_none_algorithm_tokens_are_rejected() {
+    let market = TestMarketplace::spawn().await;
+    let session = market.verified_customer("target@example.com").await;
+    let id = session.user_id();
+    let now = market.clock_now().unix_seconds();
+    let our_key = EncodingKey::from_ed_der(
+        &base64::engine::general_purpose::STANDARD.decode(&signing_keys().private_pkcs8_base64).unwrap(),
+    );
+    let sign = |claims: &Claims, alg: Algorithm, key: &EncodingKey| {
+        jsonwebtoken::encode(&Header::new(alg), claims, key).unwrap()
+    };
+    let b64 = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+
+    let user = User {
+        id: id.parse().unwrap(),
+        email: Email::parse("target@example.com").unwrap(),
+        name: PersonName::parse("T").unwrap(),
+        phone: None,
+        role: Role::Admin,
+        email_verified: true,
+        created_at: market.clock_now(),
+    };
+    let stranger = KeyPair::generate();
+    let forged_by_stranger = TokenIssuer::from_private_base64("K", &stranger.private_pkcs8_base64)
+        .unwrap()
+        .issue(&user, market.clock_now())
+        .token;
+    let public_key_as_hmac_secret =
+        base64::engine::general_purpose::STANDARD.decode(&signing_keys().public_base64).unwrap();
+    let cases = [
+        ("signed by another key", forged_by_stranger),
+        (
+            "HS256 with the public key as secret",
+            sign(
+                &claims_for(id, ISSUER, AUDIENCE, now),
+                Algorithm::HS256,
+                &EncodingKey::from_secret(&public_key_as_hmac_secret),
+            ),
+        ),
+        (
+            "alg none",
+            format!(
+                "{}.{}.",
+                b64(json!({ "alg": "none", "typ": "JWT" })),
+                b64(serde_json::to_value(claims_for(id, ISSUER, AUDIENCE, now)).unwrap())
+            ),
+        ),
+        ("wrong issuer", sign(&claims_for(id, "someone-else", AUDIENCE, now), Algorithm::EdDSA, &our_key)),
+        ("wrong audience", sign(&claims_for(id, ISSUER, "another-api", now), Algorithm::EdDSA, &our_key)),
+        ("tampered payload", {
+            let parts: Vec<&str> = session.access_token.split('.').collect();
+            format!(
+                "{}.{}.{}",
+                parts[0],
+                b64(serde_json::to_value(claims_for(id, ISSUER, AUDIENCE, now)).unwrap()),
+                parts[2]
+            )
+        }),
+        ("not a JWT", "abc.def".to_owned()),
+    ];
+    for (what, token) in cases {
+        market.get_as(&token, "/api/me").await.assert_problem(401, "unauthorized");
+        let _ = what;
+    }
+    // The genuine token works until it expires, 15 minutes after issue.
+    assert_eq!(market.get_as(&session.access_token, "/api/me").await.status, 200);
+    market.clock.advance(Duration::from_secs(15 * 60));
+    market.get_as(&session.access_token, "/api/me").await.assert_problem(401, "unauthorized");
+}
+
+#[tokio::test]
+async fn a_role_change_takes_effect_at_the_next_refresh() {
+    let market = TestMarketplace::spawn().await;
+    let session = market.verified_customer("promoted@example.com").await;
+    assert_eq!(claims(&session.access_token)["role"], "customer");
+    UserRepo::from_app(market.app()).unwrap().promote_to_admin(session.user_id().parse().unwrap()).await.unwrap();
+
+    assert_eq!(claims(&session.access_token)["role"], "customer", "an issued token does not change");
+    let refreshed = Session::from_response(&refresh(&market, &session.refresh_token).await);
+    assert_eq!(claims(&refreshed.access_token)["role"], "admin");
+    assert_eq!(refreshed.user["role"], "admin");
+}
+
+#[tokio::test]
+async fn security_relevant_actions_are_audited_without_secrets() {
+    let market = TestMarketplace::spawn().await;
+    let registered = market.register("audit@example.com", souk_tests::accounts::PASSWORD, "Audit").await;
+    let user_id = registered.json()["user"]["id"].as_str().unwrap().to_owned();
+    let token = market.verification_token("audit@example.com").await;
+    market.verify(&token).await;
+    let failed = market.login("audit@example.com", "Wrong-Password-99").await;
+    let session = Session::from_response(&market.login("audit@example.com", souk_tests::accounts::PASSWORD).await);
+    market.post("/api/auth/logout", &json!({ "refreshToken": session.refresh_token })).await;
+    market.login("ghost@example.com", "Wrong-Password-99").await;
+
+    let app = market.app();
+    let entries = app
+        .dynamodb
+        .query()
+        .table_name(app.config.table(Table::AuditLog).unwrap())
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(":pk", AttributeValue::S(format!("user#{user_id}")))
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_s().unwrap().as_str()).collect();
+    assert_eq!(actions, ["registered", "email_verified", "login_failed", "login_succeeded", "logged_out"]);
+    let failure = entries.iter().find(|e| e["action"].as_s().unwrap() == "login_failed").unwrap();
+    assert_eq!(failure["requestId"].as_s().unwrap(), failed.header("x-request-id").unwrap());
+    assert_eq!(failure["sourceIp"].as_s().unwrap(), "127.0.0.1");
+    let everything = format!("{entries:?}");
+    for secret in
+        [souk_tests::accounts::PASSWORD, token.as_str(), session.refresh_token.as_str(), session.access_token.as_str()]
+    {
+        assert!(!everything.contains(secret), "a secret reached the audit log");
+    }
+
+    // An unknown email is recorded by digest, not by address.
+    let ghost = Email::parse("ghost@example.com").unwrap();
+    let ghost_entries = app
+        .dynamodb
+        .query()
+        .table_name(app.config.table(Table::AuditLog).unwrap())
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(":pk", AttributeValue::S(format!("email#{}", ghost.digest())))
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap();
+    assert_eq!(ghost_entries.len(), 1);
+    assert!(!format!("{ghost_entries:?}").contains("ghost@"));
+}
