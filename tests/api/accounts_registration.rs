@@ -131,3 +131,35 @@ async fn a_verification_token_works_once_and_only_for_24_hours() {
     let login = market.login("late@example.com", PASSWORD).await;
     assert_eq!(login.json()["user"]["emailVerified"], false);
 }
+
+/// A notifications channel that is down.
+struct Unreachable;
+
+impl shared::notify::Publisher for Unreachable {
+    fn publish<'a>(
+        &'a self,
+        _: &'a shared::notify::Notification,
+    ) -> futures::future::BoxFuture<'a, Result<(), shared::ApiError>> {
+        Box::pin(async { Err(shared::ApiError::Unavailable { retry_after_secs: 1 }) })
+    }
+}
+
+#[tokio::test]
+async fn when_the_verification_message_cannot_be_sent_nothing_is_kept_and_a_retry_works() {
+    let market = TestMarketplace::spawn().await;
+    let config =
+        market.app().config.clone().with(shared::config::vars::NOTIFICATIONS_TOPIC_ARN, "arn:aws:sns:us-east-1:0:down");
+    let app = market.app().with_config(config).with_publisher(std::sync::Arc::new(Unreachable));
+    let register = register_user::RegisterUser::new(&app).unwrap();
+    let event = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../events/register-user.json")).unwrap();
+
+    let response = shared::http::serve(&register, lambda_http::request::from_str(&event).unwrap()).await;
+
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let users = shared::db::UserRepo::from_app(market.app()).unwrap();
+    let email = shared::accounts::Email::parse("mona.hassan@example.com").unwrap();
+    assert!(users.find_by_email(&email).await.unwrap().is_none(), "no half-made account");
+    let retried = market.register("mona.hassan@example.com", PASSWORD, "منى حسن").await;
+    assert_eq!(retried.status, 201, "the email is free again");
+}

@@ -3,8 +3,10 @@
 mod accounts_login;
 mod accounts_registration;
 mod accounts_tokens;
+mod admin_cli;
 mod categories;
 mod health;
+mod notifications_sns;
 mod product;
 mod products_filters;
 mod products_paging;

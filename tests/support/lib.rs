@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod client;
 pub mod database;
 pub mod fixtures;
+pub mod moto;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};

@@ -54,11 +54,20 @@ impl Endpoint for RegisterUser {
         let password = registration.password;
         // argon2id is CPU-bound: keep it off the async workers.
         let password_hash = tokio::task::spawn_blocking(move || password.hash()).await.map_err(ApiError::internal)?;
-        self.users.create(&Account { user: user.clone(), password_hash }).await?;
+        let account = Account { user: user.clone(), password_hash };
+        self.users.create(&account).await?;
 
+        // An account whose verification message never left could never be verified: if it cannot
+        // be sent, the account goes again and the client may simply retry.
         let token = SecretToken::generate();
-        self.sessions.issue_verification(user.id, &token, now).await?;
-        self.publisher.publish(&verification_message(&user, &token)).await?;
+        let sent = match self.sessions.issue_verification(user.id, &token, now).await {
+            Ok(()) => self.publisher.publish(&verification_message(&user, &token)).await,
+            Err(e) => Err(e),
+        };
+        if let Err(error) = sent {
+            self.users.remove_unverified(&account).await?;
+            return Err(error);
+        }
         self.audit.record(AuditEntry::of(&req, AuditAction::Registered, Subject::User(user.id))).await;
         Ok(response::json(StatusCode::CREATED, &UserResponse { user }))
     }

@@ -69,6 +69,24 @@ impl UserRepo {
         }
     }
 
+    /// Undoes [`create`](Self::create) of an account nobody has used yet (its verification message
+    /// could not be sent), so the client can simply register again.
+    pub async fn remove_unverified(&self, account: &Account) -> Result<(), ApiError> {
+        let user = &account.user;
+        let delete = |key, condition: Option<&str>| {
+            let mut delete = aws_sdk_dynamodb::types::Delete::builder().table_name(&self.table).set_key(Some(key));
+            if let Some(condition) = condition {
+                delete = delete
+                    .condition_expression(condition)
+                    .expression_attribute_values(":false", AttributeValue::Bool(false));
+            }
+            delete.build().map(|d| TransactWriteItem::builder().delete(d).build()).map_err(ApiError::internal)
+        };
+        let items =
+            vec![delete(email_key(&user.email), None)?, delete(user_key(user.id), Some("emailVerified = :false"))?];
+        transaction::write(&self.client, items).await.map_err(ApiError::from)
+    }
+
     /// Strongly consistent, so a login right after registration or verification sees it.
     pub async fn get(&self, id: UserId) -> Result<Option<Account>, ApiError> {
         let out = self
