@@ -9,6 +9,9 @@ use lambda_http::{Body, Request, Response};
 use shared::App;
 use shared::config::ConfigError;
 use shared::http::{Endpoint, serve};
+use shared::streams::Trigger;
+
+use crate::streams::StreamHandler;
 
 pub type HttpHandler = Arc<dyn Fn(Request) -> BoxFuture<'static, Response<Body>> + Send + Sync>;
 
@@ -16,6 +19,8 @@ pub type HttpHandler = Arc<dyn Fn(Request) -> BoxFuture<'static, Response<Body>>
 pub enum Role {
     /// Served on its HTTP routes.
     Http(HttpHandler),
+    /// Fed its table's stream.
+    Stream(StreamHandler),
     /// The deploy-time category seed; the runner seeds at start instead.
     DeploymentSeed,
 }
@@ -25,6 +30,14 @@ fn http<E: Endpoint>(endpoint: Result<E, ConfigError>) -> Result<Role, ConfigErr
     Ok(Role::Http(Arc::new(move |req| {
         let endpoint = Arc::clone(&endpoint);
         Box::pin(async move { serve(endpoint.as_ref(), req).await })
+    })))
+}
+
+fn stream<T: Trigger>(trigger: Result<T, ConfigError>) -> Result<Role, ConfigError> {
+    let trigger = Arc::new(trigger?);
+    Ok(Role::Stream(Arc::new(move |event| {
+        let trigger = Arc::clone(&trigger);
+        Box::pin(async move { shared::streams::process(trigger.as_ref(), &event).await })
     })))
 }
 
@@ -42,6 +55,12 @@ pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>>
         "refresh-token" => http(refresh_token::RefreshToken::new(app).await),
         "logout" => http(logout::Logout::new(app)),
         "get-me" => http(get_me::GetMe::new(app)),
+        "submit-vendor-application" => http(submit_vendor_application::SubmitVendorApplication::new(app)),
+        "get-vendor-applications" => http(get_vendor_applications::GetVendorApplications::new(app)),
+        "decide-vendor-application" => http(decide_vendor_application::DecideVendorApplication::new(app)),
+        "get-vendor" => http(get_vendor::GetVendor::new(app)),
+        "on-vendor-application-created" => stream(on_vendor_application_created::OnVendorApplicationCreated::new(app)),
+        "on-vendor-application-updated" => stream(on_vendor_application_updated::OnVendorApplicationUpdated::new(app)),
         _ => return None,
     })
 }

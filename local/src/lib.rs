@@ -5,12 +5,14 @@
 
 pub mod cors;
 pub mod dynamodb_local;
+pub mod filter_pattern;
 pub mod functions;
 pub mod gateway;
 pub mod guarded;
 pub mod marketplace;
 pub mod outbox;
 pub mod router;
+pub mod streams;
 pub mod tables;
 pub mod template;
 

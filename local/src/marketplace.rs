@@ -23,6 +23,7 @@ use tokio::sync::watch;
 use crate::functions::{self, HttpHandler, Role};
 use crate::outbox::Outbox;
 use crate::router::{Router, percent_decode};
+use crate::streams::{self, Subscriber};
 use crate::tables::{self, TableError};
 use crate::template::{EnvValue, Function, Template, TemplateError};
 use crate::{cors, gateway};
@@ -60,6 +61,8 @@ pub enum StartError {
     Seed(ApiError),
     #[error("making sure of the admin account failed: {0}")]
     Admin(ApiError),
+    #[error("cannot follow the table streams: {0}")]
+    Streams(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
 }
@@ -99,16 +102,25 @@ impl Marketplace {
         };
 
         let mut router = Router::default();
+        let mut subscribers = Vec::new();
         for function in &template.functions {
             let config = Config::from_vars(|name| local_variable(name, Some(function), &template, &options));
             let role = functions::build(&function.binary, &app.with_config(config))
                 .await
                 .ok_or_else(|| StartError::UnknownFunction(function.binary.clone()))?
                 .map_err(|source| StartError::Function { function: function.logical_id.clone(), source })?;
-            if let Role::Http(handler) = role {
-                for route in &function.routes {
-                    router.add(route.clone(), Arc::clone(&handler));
+            match role {
+                Role::Http(handler) => {
+                    for route in &function.routes {
+                        router.add(route.clone(), Arc::clone(&handler));
+                    }
                 }
+                Role::Stream(handler) => subscribers.extend(function.streams.iter().map(|subscription| Subscriber {
+                    function: function.logical_id.clone(),
+                    subscription: subscription.clone(),
+                    handler: Arc::clone(&handler),
+                })),
+                Role::DeploymentSeed => {}
             }
         }
 
@@ -117,6 +129,15 @@ impl Marketplace {
             .map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let (shutdown, stopped) = watch::channel(false);
+        streams::start(
+            &app.dynamodb,
+            streams_client(&options.dynamodb_endpoint),
+            &options.table_prefix,
+            subscribers,
+            stopped.clone(),
+        )
+        .await
+        .map_err(StartError::Streams)?;
         let state = Arc::new(State { router, outbox: Arc::clone(&outbox) });
         let server = tokio::spawn(serve(listener, state, stopped));
         Ok(Self { addr, outbox, admin, app, shutdown, server })
@@ -131,6 +152,19 @@ impl Marketplace {
         let _ = self.shutdown.send(true);
         let _ = self.server.await;
     }
+}
+
+/// DynamoDB Local serves the streams API on its own endpoint.
+fn streams_client(endpoint: &str) -> aws_sdk_dynamodbstreams::Client {
+    use aws_sdk_dynamodbstreams::config::{BehaviorVersion, Credentials, Region};
+    aws_sdk_dynamodbstreams::Client::from_conf(
+        aws_sdk_dynamodbstreams::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("local", "local", None, None, "souk-local"))
+            .endpoint_url(endpoint)
+            .build(),
+    )
 }
 
 /// The value a function would find in its environment in AWS, with local stand-ins: tables by

@@ -23,7 +23,17 @@ pub struct Function {
     pub binary: String,
     pub code_uri: String,
     pub routes: Vec<Route>,
+    pub streams: Vec<StreamSubscription>,
     pub environment: BTreeMap<String, EnvValue>,
+}
+
+/// A `DynamoDB` event of a function: which table's stream, how many records at once, and the
+/// FilterCriteria patterns (a record reaches the function if any pattern matches).
+#[derive(Debug, Clone)]
+pub struct StreamSubscription {
+    pub table: String,
+    pub batch_size: usize,
+    pub patterns: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +134,14 @@ fn parse_function(id: String, resource: &Value) -> Result<Function, TemplateErro
         .ok_or_else(|| shape(format!("{id} has no CodeUri")))?
         .to_owned();
     let mut routes = Vec::new();
+    let mut streams = Vec::new();
     for (_, event) in properties.get("Events").and_then(Value::as_mapping).into_iter().flatten() {
+        if event.get("Type").and_then(Value::as_str) == Some("DynamoDB") {
+            streams.push(parse_stream(
+                &id,
+                event.get("Properties").ok_or_else(|| shape(format!("{id}: DynamoDB event without Properties")))?,
+            )?);
+        }
         if event.get("Type").and_then(Value::as_str) == Some("HttpApi") {
             let props =
                 event.get("Properties").ok_or_else(|| shape(format!("{id}: HttpApi event without Properties")))?;
@@ -147,7 +164,31 @@ fn parse_function(id: String, resource: &Value) -> Result<Function, TemplateErro
             env_value(value).ok_or_else(|| shape(format!("{id}: {name} is neither a literal nor a !Ref")))?,
         );
     }
-    Ok(Function { logical_id: id, binary, code_uri, routes, environment })
+    Ok(Function { logical_id: id, binary, code_uri, routes, streams, environment })
+}
+
+fn parse_stream(id: &str, props: &Value) -> Result<StreamSubscription, TemplateError> {
+    let table = match props.get("Stream") {
+        Some(Value::Tagged(t)) if t.tag == "!GetAtt" => {
+            t.value.as_str().and_then(|s| s.strip_suffix(".StreamArn")).map(str::to_owned)
+        }
+        _ => None,
+    }
+    .ok_or_else(|| shape(format!("{id}: Stream must be !GetAtt <Table>.StreamArn")))?;
+    let batch_size = props.get("BatchSize").and_then(Value::as_u64).unwrap_or(100) as usize;
+    let filters = props.get("FilterCriteria").and_then(|f| f.get("Filters")).and_then(Value::as_sequence);
+    let patterns = filters
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let text = f
+                .get("Pattern")
+                .and_then(Value::as_str)
+                .ok_or_else(|| shape(format!("{id}: a filter without Pattern")))?;
+            serde_json::from_str(text).map_err(|e| shape(format!("{id}: filter pattern is not JSON: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(StreamSubscription { table, batch_size, patterns })
 }
 
 fn env_value(value: &Value) -> Option<EnvValue> {

@@ -66,3 +66,7 @@ ulid_id!(
     /// A refresh-token family: every token rotated from one login.
     SessionId
 );
+ulid_id!(
+    /// A vendor application.
+    ApplicationId
+);

@@ -21,7 +21,9 @@ pub mod http;
 pub mod ids;
 pub mod money;
 pub mod notify;
+pub mod streams;
 pub mod telemetry;
+pub mod vendors;
 
 pub use app::App;
 pub use error::{ApiError, FieldError};

@@ -13,4 +13,6 @@ mod products_paging;
 mod products_validation;
 mod request_ids;
 mod seed_catalog;
+mod vendor_triggers;
+mod vendors;
 mod wiring;

@@ -101,3 +101,19 @@ impl TestMarketplace {
 pub fn unique_prefix() -> String {
     format!("t{}_", ulid::Ulid::new().to_string().to_lowercase())
 }
+
+/// Waits (up to 15 s) until `check` holds: for effects of stream triggers, which follow a write
+/// by a moment, as in AWS.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..150 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("gave up waiting: {what}");
+}

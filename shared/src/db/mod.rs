@@ -4,16 +4,20 @@
 //! may touch); key schemas and indexes are defined once, in template.yaml, which the local runner
 //! and the tests also create tables from.
 
+pub mod applications;
 pub mod audit;
 pub mod categories;
 mod error;
+pub mod idempotency;
 pub mod listings;
 pub mod products;
 pub mod rate_limits;
 pub mod sessions;
 pub mod transaction;
 pub mod users;
+pub mod vendors;
 
+pub use applications::ApplicationRepo;
 pub use audit::AuditLog;
 pub use categories::CategoryRepo;
 pub use listings::ListingRepo;
@@ -21,6 +25,7 @@ pub use products::ProductRepo;
 pub use rate_limits::RateLimiter;
 pub use sessions::SessionRepo;
 pub use users::UserRepo;
+pub use vendors::VendorRepo;
 
 /// The tables, with the environment variable that names each and its logical id in template.yaml.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,6 +37,9 @@ pub enum Table {
     Sessions,
     RateLimits,
     AuditLog,
+    VendorApplications,
+    Vendors,
+    Idempotency,
 }
 
 impl Table {
@@ -43,6 +51,9 @@ impl Table {
         Table::Sessions,
         Table::RateLimits,
         Table::AuditLog,
+        Table::VendorApplications,
+        Table::Vendors,
+        Table::Idempotency,
     ];
 
     pub fn env_var(self) -> &'static str {
@@ -54,6 +65,9 @@ impl Table {
             Self::Sessions => "SESSIONS_TABLE",
             Self::RateLimits => "RATE_LIMITS_TABLE",
             Self::AuditLog => "AUDIT_LOG_TABLE",
+            Self::VendorApplications => "VENDOR_APPLICATIONS_TABLE",
+            Self::Vendors => "VENDORS_TABLE",
+            Self::Idempotency => "IDEMPOTENCY_TABLE",
         }
     }
 
@@ -66,6 +80,9 @@ impl Table {
             Self::Sessions => "SessionsTable",
             Self::RateLimits => "RateLimitsTable",
             Self::AuditLog => "AuditLogTable",
+            Self::VendorApplications => "VendorApplicationsTable",
+            Self::Vendors => "VendorsTable",
+            Self::Idempotency => "IdempotencyTable",
         }
     }
 }
@@ -109,3 +126,6 @@ from_app!(UserRepo, Table::Users);
 from_app!(SessionRepo, Table::Sessions);
 from_app!(RateLimiter, Table::RateLimits, clock);
 from_app!(AuditLog, Table::AuditLog, clock);
+from_app!(ApplicationRepo, Table::VendorApplications);
+from_app!(VendorRepo, Table::Vendors);
+from_app!(idempotency::IdempotencyStore, Table::Idempotency, clock);

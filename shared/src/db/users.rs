@@ -129,6 +129,56 @@ impl UserRepo {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
+    /// Every user with `role` (the `ByRole` index holds keys only).
+    pub async fn ids_with_role(&self, role: Role) -> Result<Vec<UserId>, ApiError> {
+        let mut ids = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("ByRole")
+                .key_condition_expression("#role = :role")
+                .expression_attribute_names("#role", "role")
+                .expression_attribute_values(":role", AttributeValue::S(role.as_str().into()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            ids.extend(
+                out.items
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|item| item.get("pk")?.as_s().ok()?.strip_prefix("user#")?.parse::<UserId>().ok()),
+            );
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(ids);
+            }
+        }
+    }
+
+    /// Makes a customer a vendor; false if they were not a customer (already a vendor: a repeat).
+    pub async fn make_vendor(&self, id: UserId) -> Result<bool, ApiError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(user_key(id)))
+            .update_expression("SET #role = :vendor")
+            .condition_expression("#role = :customer")
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_values(":vendor", AttributeValue::S(Role::Vendor.as_str().into()))
+            .expression_attribute_values(":customer", AttributeValue::S(Role::Customer.as_str().into()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Makes a user an admin with a verified email (the bootstrap of the first admin).
     pub async fn promote_to_admin(&self, id: UserId) -> Result<(), ApiError> {
         self.client

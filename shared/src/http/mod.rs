@@ -14,4 +14,4 @@ pub mod response;
 
 pub use endpoint::{Endpoint, run_on_lambda, serve};
 pub use http::{StatusCode, header};
-pub use lambda_http::{Body, Request, Response};
+pub use lambda_http::{Body, Request, RequestExt, Response};

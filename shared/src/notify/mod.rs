@@ -1,6 +1,7 @@
 //! Notifications: what a user is told (verification emails now; applications, orders and admin
 //! messages later), and where it is published for delivery channels (push, email, SMS) to pick up.
 
+pub mod once;
 mod sns;
 
 use futures::future::BoxFuture;
@@ -15,12 +16,16 @@ pub use sns::SnsPublisher;
 #[serde(rename_all = "snake_case")]
 pub enum NotificationType {
     EmailVerification,
+    VendorApplicationSubmitted,
+    VendorApplicationDecided,
 }
 
 impl NotificationType {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::EmailVerification => "email_verification",
+            Self::VendorApplicationSubmitted => "vendor_application_submitted",
+            Self::VendorApplicationDecided => "vendor_application_decided",
         }
     }
 }

@@ -1,0 +1,45 @@
+//! `POST /api/vendor-applications`: a verified customer asks to sell. One open application per
+//! applicant, enforced by the database; vendors cannot apply again.
+
+use std::sync::Arc;
+
+use shared::accounts::Role;
+use shared::auth::Authenticator;
+use shared::clock::Clock;
+use shared::config::ConfigError;
+use shared::db::ApplicationRepo;
+use shared::error::Conflict;
+use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, response};
+use shared::vendors::application::ApplicationRequest;
+use shared::vendors::responses::ApplicationResponse;
+use shared::{ApiError, App};
+
+pub struct SubmitVendorApplication {
+    auth: Authenticator,
+    applications: ApplicationRepo,
+    clock: Arc<dyn Clock>,
+}
+
+impl SubmitVendorApplication {
+    pub fn new(app: &App) -> Result<Self, ConfigError> {
+        Ok(Self {
+            auth: Authenticator::new(app)?,
+            applications: ApplicationRepo::from_app(app)?,
+            clock: Arc::clone(&app.clock),
+        })
+    }
+}
+
+impl Endpoint for SubmitVendorApplication {
+    async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
+        let caller = self.auth.caller(&req)?;
+        match caller.role {
+            Role::Customer => caller.require_verified_email()?,
+            Role::Vendor => return Err(ApiError::Conflict(Conflict::ApplicationExists)),
+            Role::Admin => return Err(ApiError::Forbidden),
+        }
+        let application = body::json::<ApplicationRequest>(&req)?.into_application(caller.user_id, self.clock.now())?;
+        self.applications.submit(&application).await?;
+        Ok(response::json(StatusCode::CREATED, &ApplicationResponse { application }))
+    }
+}

@@ -1,0 +1,185 @@
+//! The vendor applications table.
+//!
+//! - `application#<id>`: the application (`kind = "application"`, so the `All` index holds only
+//!   applications).
+//! - `open#<applicantId>`: a guard that exists while the applicant has a pending application; it is
+//!   written with the application and removed with its decision, in the same transactions, so an
+//!   applicant can never have two open applications, however many requests race.
+//!
+//! Indexes: `ByStatus` (status, id), `ByApplicant` (applicantId, id), `All` (kind, id); ids are
+//! ULIDs, so each index lists newest first when read backwards.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use serde::Serialize;
+
+use crate::clock::Timestamp;
+use crate::db::transaction::{self, CancelReason, TransactionError};
+use crate::error::{ApiError, Conflict};
+use crate::ids::{ApplicationId, UserId};
+use crate::vendors::application::{ApplicationStatus, Decision, DecisionRecord, VendorApplication};
+
+pub const KIND: &str = "application";
+
+#[derive(Clone, Debug)]
+pub struct ApplicationRepo {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+/// Which applications to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    All,
+    WithStatus(ApplicationStatus),
+    Of(UserId),
+}
+
+/// Where the next page starts: the key attributes of the last application read.
+pub type Position = BTreeMap<String, String>;
+
+#[derive(Serialize)]
+struct Stored<'a> {
+    pk: String,
+    kind: &'static str,
+    #[serde(flatten)]
+    application: &'a VendorApplication,
+}
+
+type Item = HashMap<String, AttributeValue>;
+
+fn key(pk: String) -> Item {
+    HashMap::from([("pk".to_owned(), AttributeValue::S(pk))])
+}
+
+fn application_key(id: ApplicationId) -> Item {
+    key(format!("application#{id}"))
+}
+
+fn guard_key(applicant: UserId) -> Item {
+    key(format!("open#{applicant}"))
+}
+
+impl ApplicationRepo {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Stores a new pending application; 409 `application_exists` if the applicant has one open.
+    pub async fn submit(&self, application: &VendorApplication) -> Result<(), ApiError> {
+        let mut guard = guard_key(application.applicant_id);
+        guard.insert("applicationId".into(), AttributeValue::S(application.id.to_string()));
+        let stored =
+            serde_dynamo::to_item(Stored { pk: format!("application#{}", application.id), kind: KIND, application })?;
+        let put = |item| {
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .map(|p| TransactWriteItem::builder().put(p).build())
+                .map_err(ApiError::internal)
+        };
+        match transaction::write(&self.client, vec![put(guard)?, put(stored)?]).await {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
+                Err(ApiError::Conflict(Conflict::ApplicationExists))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn get(&self, id: ApplicationId) -> Result<Option<VendorApplication>, ApiError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(application_key(id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    /// Up to `limit` applications, newest first, starting after `start`.
+    pub async fn list(
+        &self,
+        listing: Listing,
+        limit: i32,
+        start: Option<Position>,
+    ) -> Result<(Vec<VendorApplication>, Option<Position>), ApiError> {
+        let (index, attribute, value) = match listing {
+            Listing::All => ("All", "kind", KIND.to_owned()),
+            Listing::WithStatus(status) => ("ByStatus", "status", status.as_str().to_owned()),
+            Listing::Of(applicant) => ("ByApplicant", "applicantId", applicant.to_string()),
+        };
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .key_condition_expression("#k = :v")
+            .expression_attribute_names("#k", attribute)
+            .expression_attribute_values(":v", AttributeValue::S(value))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start.map(|p| p.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect()))
+            .send()
+            .await?;
+        let items =
+            out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<Vec<_>, _>>()?;
+        let next = out.last_evaluated_key.map(|last| {
+            last.into_iter().filter_map(|(k, v)| v.as_s().ok().map(|s| (k, s.clone()))).collect::<Position>()
+        });
+        Ok((items, next))
+    }
+
+    /// Records `decision` on a pending application and closes its guard, atomically: of two admins
+    /// deciding at once, exactly one succeeds; the other gets 409 `invalid_transition`.
+    pub async fn decide(
+        &self,
+        application: &VendorApplication,
+        decision: Decision,
+        reason: Option<String>,
+        by: UserId,
+        at: Timestamp,
+    ) -> Result<VendorApplication, ApiError> {
+        let record = DecisionRecord { decision, reason, decided_by: by, decided_at: at };
+        let outcome = decision.outcome();
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(application_key(application.id)))
+            .update_expression("SET #status = :to, decision = :decision, updatedAt = :at")
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":to", AttributeValue::S(outcome.as_str().into()))
+            .expression_attribute_values(":pending", AttributeValue::S(ApplicationStatus::Pending.as_str().into()))
+            .expression_attribute_values(":decision", AttributeValue::M(serde_dynamo::to_item(&record)?))
+            .expression_attribute_values(":at", AttributeValue::S(at.to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        let close = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(guard_key(application.applicant_id)))
+            .build()
+            .map_err(ApiError::internal)?;
+        let items = vec![
+            TransactWriteItem::builder().update(update).build(),
+            TransactWriteItem::builder().delete(close).build(),
+        ];
+        match transaction::write(&self.client, items).await {
+            Ok(()) => {
+                Ok(VendorApplication { status: outcome, decision: Some(record), updated_at: at, ..application.clone() })
+            }
+            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
+                let current = self.get(application.id).await?.map_or(application.status, |a| a.status);
+                Err(ApiError::Conflict(Conflict::InvalidTransition {
+                    from: current.as_str().into(),
+                    to: outcome.as_str().into(),
+                }))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! The idempotency table: markers of effects already done, so a re-delivered stream record or a
+//! retried request does not do them twice. A marker is taken with a conditional put; only the
+//! caller that took it performs the effect.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::clock::Clock;
+use crate::error::ApiError;
+
+#[derive(Clone)]
+pub struct IdempotencyStore {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+    clock: Arc<dyn Clock>,
+}
+
+/// Stream records are retried for at most a day; markers outlive that comfortably.
+const MARKER_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+impl IdempotencyStore {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: String, clock: Arc<dyn Clock>) -> Self {
+        Self { client, table, clock }
+    }
+
+    /// Takes the marker `key`: true if this caller took it, false if it was taken before.
+    pub async fn take(&self, key: &str) -> Result<bool, ApiError> {
+        let expires = self.clock.now().plus(MARKER_TTL).unix_seconds();
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", AttributeValue::S(key.to_owned()))
+            .item("expiresAt", AttributeValue::N(expires.to_string()))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Gives a marker back when its effect failed, so a retry does it.
+    pub async fn release(&self, key: &str) -> Result<(), ApiError> {
+        self.client.delete_item().table_name(&self.table).key("pk", AttributeValue::S(key.to_owned())).send().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,42 @@
+//! The vendors table: public vendor profiles, keyed by the vendor's user id.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::error::ApiError;
+use crate::ids::UserId;
+use crate::vendors::VendorProfile;
+
+#[derive(Clone, Debug)]
+pub struct VendorRepo {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+impl VendorRepo {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    pub async fn get(&self, id: UserId) -> Result<Option<VendorProfile>, ApiError> {
+        let out =
+            self.client.get_item().table_name(&self.table).key("id", AttributeValue::S(id.to_string())).send().await?;
+        Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    /// Creates the profile once; a repeat (a re-delivered approval) leaves the first one.
+    pub async fn create(&self, profile: &VendorProfile) -> Result<bool, ApiError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(serde_dynamo::to_item(profile)?))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
