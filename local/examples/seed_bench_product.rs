@@ -11,7 +11,7 @@ use shared::catalog::product::{BodyType, FuelType, Location, Transmission, Vehic
 use shared::catalog::{Condition, Governorate, Product, ProductId, ProductStatus};
 use shared::clock::Timestamp;
 use shared::config::Config;
-use shared::db::{ListingRepo, ProductRepo, Table};
+use shared::db::{ListingRepo, ProductRepo};
 use shared::money::Money;
 
 #[tokio::main]
@@ -23,10 +23,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = App::new(Config::local(&endpoint, &prefix, &[0; 32])).await;
 
     let product = corolla();
-    ProductRepo::new(app.dynamodb.clone(), app.config.table(Table::Products)?).put(&product).await?;
-    ListingRepo::new(app.dynamodb.clone(), app.config.table(Table::ProductListings)?)
-        .sync(None, Some(&product))
-        .await?;
+    ProductRepo::from_app(&app)?.put(&product).await?;
+    ListingRepo::from_app(&app)?.reconcile(product.id, Some(&product)).await?;
     println!("{}", product.id);
     Ok(())
 }

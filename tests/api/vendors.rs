@@ -98,6 +98,8 @@ async fn a_customer_applies_the_admin_approves_and_the_applicant_becomes_a_vendo
     })
     .await;
 
+    // Still holding a customer token, the new vendor cannot apply again.
+    apply(&market, &customer, &application()).await.assert_problem(409, "application_exists");
     // The role is in effect from the next refresh.
     assert_eq!(claims(&customer.access_token)["role"], "customer");
     let refreshed = Session::from_response(

@@ -92,16 +92,16 @@ impl TestMarketplace {
                 let (products_repo, listings) = (&products_repo, &listings);
                 async move {
                     products_repo.put(p).await.expect("product written");
-                    listings.sync(None, Some(p)).await.expect("listing entries written");
+                    listings.reconcile(p.id, Some(p)).await.expect("listing entries written");
                 }
             })
             .await;
     }
 
     /// Replaces a product, as a vendor's update would, and keeps its listing entries in step.
-    pub async fn change(&self, before: &Product, after: &Product) {
+    pub async fn change(&self, after: &Product) {
         let (products_repo, listings) = self.repos();
         products_repo.put(after).await.expect("product written");
-        listings.sync(Some(before), Some(after)).await.expect("listing entries written");
+        listings.reconcile(after.id, Some(after)).await.expect("listing entries written");
     }
 }

@@ -5,6 +5,7 @@ pub mod governorate;
 pub mod listing;
 pub mod listing_index;
 pub mod product;
+pub mod product_input;
 pub mod text;
 
 pub use category::Category;

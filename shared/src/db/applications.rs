@@ -2,9 +2,10 @@
 //!
 //! - `application#<id>`: the application (`kind = "application"`, so the `All` index holds only
 //!   applications).
-//! - `open#<applicantId>`: a guard that exists while the applicant has a pending application; it is
-//!   written with the application and removed with its decision, in the same transactions, so an
-//!   applicant can never have two open applications, however many requests race.
+//! - `open#<applicantId>`: a guard that exists while the applicant has a pending application, or has
+//!   been approved; it is written with the application and removed with a rejection, in the same
+//!   transactions, so an applicant can never have two open applications, however many requests
+//!   race, and a vendor can never apply again (even before a refreshed token says they are one).
 //!
 //! Indexes: `ByStatus` (status, id), `ByApplicant` (applicantId, id), `All` (kind, id); ids are
 //! ULIDs, so each index lists newest first when read backwards.
@@ -159,15 +160,16 @@ impl ApplicationRepo {
             .expression_attribute_values(":at", AttributeValue::S(at.to_string()))
             .build()
             .map_err(ApiError::internal)?;
-        let close = Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(guard_key(application.applicant_id)))
-            .build()
-            .map_err(ApiError::internal)?;
-        let items = vec![
-            TransactWriteItem::builder().update(update).build(),
-            TransactWriteItem::builder().delete(close).build(),
-        ];
+        let mut items = vec![TransactWriteItem::builder().update(update).build()];
+        if decision == Decision::Reject {
+            // A rejected applicant may try again; an approved one stays guarded.
+            let close = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(guard_key(application.applicant_id)))
+                .build()
+                .map_err(ApiError::internal)?;
+            items.push(TransactWriteItem::builder().delete(close).build());
+        }
         match transaction::write(&self.client, items).await {
             Ok(()) => {
                 Ok(VendorApplication { status: outcome, decision: Some(record), updated_at: at, ..application.clone() })

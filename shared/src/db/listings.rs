@@ -263,35 +263,62 @@ impl ListingRepo {
         }
     }
 
-    /// Rewrites the entries of a product that changed from `old` to `new` (either absent when the
-    /// product was created or removed): puts every current entry, deletes the ones it left.
-    pub async fn sync(&self, old: Option<&Product>, new: Option<&Product>) -> Result<(), ApiError> {
-        let current = new.map(listing_index::entries).unwrap_or_default();
-        let previous = old.map(listing_index::entries).unwrap_or_default();
-        let mut writes = Vec::with_capacity(current.len() + previous.len());
-        for entry in &current {
+    /// Makes the entries of product `id` what its current state calls for (`None`: it is gone):
+    /// writes the entries it should have and deletes the ones it should not. Working from the
+    /// product's state rather than from a change record, it gives the same result however often,
+    /// and in whatever order, the changes are seen.
+    pub async fn reconcile(&self, id: ProductId, current: Option<&Product>) -> Result<(), ApiError> {
+        let wanted = current.map(listing_index::entries).unwrap_or_default();
+        let existing = self.entries_of(id).await?;
+        let mut writes = Vec::with_capacity(wanted.len() + existing.len());
+        for entry in &wanted {
+            if existing.iter().any(|(pk, version)| *pk == entry.partition && *version == Some(entry.version)) {
+                continue;
+            }
             let item = serde_dynamo::to_item(EntryItem::from(entry))?;
-            writes.push(
-                WriteRequest::builder()
-                    .put_request(PutRequest::builder().set_item(Some(item)).build().map_err(ApiError::internal)?)
-                    .build(),
-            );
+            let put = PutRequest::builder().set_item(Some(item)).build().map_err(ApiError::internal)?;
+            writes.push(WriteRequest::builder().put_request(put).build());
         }
-        for entry in previous.iter().filter(|p| !current.iter().any(|c| c.partition == p.partition)) {
+        for (pk, _) in existing.iter().filter(|(pk, _)| !wanted.iter().any(|w| &w.partition == pk)) {
             let key = HashMap::from([
-                ("pk".to_owned(), AttributeValue::S(entry.partition.clone())),
-                ("productId".to_owned(), AttributeValue::S(entry.product_id.to_string())),
+                ("pk".to_owned(), AttributeValue::S(pk.clone())),
+                ("productId".to_owned(), AttributeValue::S(id.to_string())),
             ]);
-            writes.push(
-                WriteRequest::builder()
-                    .delete_request(DeleteRequest::builder().set_key(Some(key)).build().map_err(ApiError::internal)?)
-                    .build(),
-            );
+            let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(ApiError::internal)?;
+            writes.push(WriteRequest::builder().delete_request(delete).build());
         }
         for chunk in writes.chunks(BATCH_WRITE_MAX) {
             self.batch_write(chunk.to_vec()).await?;
         }
         Ok(())
+    }
+
+    /// The partitions product `id` has entries in, with the product version each was written from
+    /// (the `ByProduct` index).
+    async fn entries_of(&self, id: ProductId) -> Result<Vec<(String, Option<u64>)>, ApiError> {
+        let mut entries = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("ByProduct")
+                .key_condition_expression("productId = :id")
+                .expression_attribute_values(":id", AttributeValue::S(id.to_string()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items.unwrap_or_default() {
+                let Some(pk) = item.get("pk").and_then(|v| v.as_s().ok()) else { continue };
+                let version = item.get("version").and_then(|v| v.as_n().ok()).and_then(|n| n.parse().ok());
+                entries.push((pk.clone(), version));
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(entries);
+            }
+        }
     }
 
     async fn batch_write(&self, mut pending: Vec<WriteRequest>) -> Result<(), ApiError> {

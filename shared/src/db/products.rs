@@ -63,7 +63,40 @@ impl ProductRepo {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
-    /// Writes a whole product (data loading and tests; the write endpoints arrive with vendors).
+    /// Stores a new product.
+    pub async fn create(&self, product: &Product) -> Result<(), ApiError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(serde_dynamo::to_item(product)?))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces the product if it is still at `expected_version`; 412 `precondition_failed` if
+    /// someone changed it since it was read.
+    pub async fn replace(&self, product: &Product, expected_version: u64) -> Result<(), ApiError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(serde_dynamo::to_item(product)?))
+            .condition_expression("version = :expected")
+            .expression_attribute_values(":expected", AttributeValue::N(expected_version.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(ApiError::PreconditionFailed)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Writes a whole product, unconditionally (data loading and tests).
     pub async fn put(&self, product: &Product) -> Result<(), ApiError> {
         self.client.put_item().table_name(&self.table).set_item(Some(serde_dynamo::to_item(product)?)).send().await?;
         Ok(())

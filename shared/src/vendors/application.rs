@@ -132,7 +132,8 @@ fn digits(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Fiel
     if (min..=max).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) {
         Ok(value)
     } else {
-        Err(FieldError::new(field, format!("must be {min} to {max} digits")))
+        let count = if min == max { min.to_string() } else { format!("{min} to {max}") };
+        Err(FieldError::new(field, format!("must be {count} digits")))
     }
 }
 

@@ -1,0 +1,215 @@
+//! What a vendor sends to list or change a product, checked field by field into a [`Product`]
+//! that cannot be invalid: cars describe their vehicle, years and mileages are plausible, prices
+//! are positive EGP, images are https, locations are in one of the 27 governorates.
+
+use serde::Deserialize;
+
+use crate::catalog::category::{self, CARS};
+use crate::catalog::listing::{MAX_PRICE, MIN_YEAR};
+use crate::catalog::product::{Compatibility, Condition, Location, Part, Product, ProductId, ProductStatus, Vehicle};
+use crate::clock::Timestamp;
+use crate::error::{ApiError, FieldError, FieldErrors};
+use crate::ids::UserId;
+use crate::money::Money;
+
+pub const MAX_IMAGES: usize = 20;
+pub const MAX_STOCK: u32 = 10_000;
+pub const MAX_MILEAGE_KM: u32 = 2_000_000;
+pub const MAX_COMPATIBLE: usize = 50;
+
+/// `POST /api/products`, as sent.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProductRequest {
+    category_id: String,
+    title: String,
+    description: String,
+    price: Money,
+    condition: Condition,
+    stock: u32,
+    images: Vec<String>,
+    location: Location,
+    #[serde(default)]
+    vehicle: Option<Vehicle>,
+    #[serde(default)]
+    part: Option<Part>,
+}
+
+/// `PATCH /api/products/{id}`: any subset of the fields a vendor may change.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProductPatch {
+    category_id: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    price: Option<Money>,
+    condition: Option<Condition>,
+    stock: Option<u32>,
+    images: Option<Vec<String>>,
+    location: Option<Location>,
+    vehicle: Option<Vehicle>,
+    part: Option<Part>,
+}
+
+impl ProductRequest {
+    pub fn into_product(self, vendor: UserId, now: Timestamp) -> Result<Product, ApiError> {
+        let product = Product {
+            id: ProductId::new(),
+            vendor_id: vendor.to_string(),
+            category_id: self.category_id,
+            title: self.title,
+            description: self.description,
+            price: self.price,
+            condition: self.condition,
+            stock: self.stock,
+            status: ProductStatus::Active,
+            images: self.images,
+            location: self.location,
+            vehicle: self.vehicle,
+            part: self.part,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        checked(product, now)
+    }
+}
+
+impl ProductPatch {
+    /// `current` with this patch applied, checked whole, one version later.
+    pub fn apply(self, current: &Product, now: Timestamp) -> Result<Product, ApiError> {
+        let current = current.clone();
+        let product = Product {
+            category_id: self.category_id.unwrap_or(current.category_id),
+            title: self.title.unwrap_or(current.title),
+            description: self.description.unwrap_or(current.description),
+            price: self.price.unwrap_or(current.price),
+            condition: self.condition.unwrap_or(current.condition),
+            stock: self.stock.unwrap_or(current.stock),
+            images: self.images.unwrap_or(current.images),
+            location: self.location.unwrap_or(current.location),
+            vehicle: self.vehicle.or(current.vehicle),
+            part: self.part.or(current.part),
+            updated_at: now,
+            version: current.version + 1,
+            ..current
+        };
+        checked(product, now)
+    }
+}
+
+/// Every rule a listed product obeys; text is trimmed; the status follows the stock.
+fn checked(mut p: Product, now: Timestamp) -> Result<Product, ApiError> {
+    let mut errors = FieldErrors::default();
+    let this_year = now.as_offset_date_time().year() as u16;
+    if !category::is_standard(&p.category_id) {
+        errors.push("categoryId", "is not a known category id");
+    }
+    if let Some(title) = errors.take(text("title", &p.title, 3, 120)) {
+        p.title = title;
+    }
+    if let Some(description) = errors.take(text("description", &p.description, 0, 5000)) {
+        p.description = description;
+    }
+    if p.price.amount == 0 || p.price.amount > MAX_PRICE {
+        errors.push("price.amount", format!("must be 1 to {MAX_PRICE} piasters"));
+    }
+    if p.stock > MAX_STOCK {
+        errors.push("stock", format!("must be at most {MAX_STOCK}"));
+    }
+    if p.images.is_empty() || p.images.len() > MAX_IMAGES {
+        errors.push("images", format!("must hold 1 to {MAX_IMAGES} image URLs"));
+    }
+    for (i, url) in p.images.iter().enumerate() {
+        if !is_https_url(url) {
+            errors.push(format!("images[{i}]"), "must be an https URL of at most 2048 characters");
+        }
+    }
+    if let Some(city) = errors.take(text("location.city", &p.location.city, 2, 60)) {
+        p.location.city = city;
+    }
+    match (&mut p.vehicle, p.category_id == CARS) {
+        (None, true) => errors.push("vehicle", "is required for cars"),
+        (Some(vehicle), _) => check_vehicle(vehicle, this_year, &mut errors),
+        (None, false) => {}
+    }
+    if let Some(part) = &mut p.part {
+        check_part(part, this_year, &mut errors);
+    }
+    errors.finish(|| ())?;
+    if p.status != ProductStatus::Archived {
+        p.status = if p.stock == 0 { ProductStatus::SoldOut } else { ProductStatus::Active };
+    }
+    Ok(p)
+}
+
+fn check_vehicle(v: &mut Vehicle, this_year: u16, errors: &mut FieldErrors) {
+    if let Some(make) = errors.take(text("vehicle.make", &v.make, 1, 60)) {
+        v.make = make;
+    }
+    if let Some(model) = errors.take(text("vehicle.model", &v.model, 1, 60)) {
+        v.model = model;
+    }
+    if !(MIN_YEAR..=this_year + 1).contains(&v.year) {
+        errors.push("vehicle.year", format!("must be {MIN_YEAR} to {}", this_year + 1));
+    }
+    if v.mileage_km > MAX_MILEAGE_KM {
+        errors.push("vehicle.mileageKm", format!("must be at most {MAX_MILEAGE_KM}"));
+    }
+    if let Some(color) = &v.color {
+        if let Some(color) = errors.take(text("vehicle.color", color, 1, 30)) {
+            v.color = Some(color);
+        }
+    }
+    if let Some(vin) = &v.vin {
+        let vin = vin.trim().to_uppercase();
+        // 17 characters, digits and capitals without I, O and Q (ISO 3779).
+        if vin.len() == 17
+            && vin.bytes().all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"IOQ".contains(&b)))
+        {
+            v.vin = Some(vin);
+        } else {
+            errors.push("vehicle.vin", "must be a 17-character VIN");
+        }
+    }
+}
+
+fn check_part(part: &mut Part, this_year: u16, errors: &mut FieldErrors) {
+    if let Some(oem) = &part.oem_number {
+        if let Some(oem) = errors.take(text("part.oemNumber", oem, 1, 40)) {
+            part.oem_number = Some(oem);
+        }
+    }
+    if part.compatible_with.len() > MAX_COMPATIBLE {
+        errors.push("part.compatibleWith", format!("must list at most {MAX_COMPATIBLE} vehicles"));
+    }
+    for (i, fit) in part.compatible_with.iter_mut().enumerate() {
+        let Compatibility { make, model, year_from, year_to } = fit;
+        if let Some(m) = errors.take(text(&format!("part.compatibleWith[{i}].make"), make, 1, 60)) {
+            *make = m;
+        }
+        if let Some(m) = errors.take(text(&format!("part.compatibleWith[{i}].model"), model, 1, 60)) {
+            *model = m;
+        }
+        if *year_from < MIN_YEAR || *year_to > this_year + 1 || year_from > year_to {
+            errors.push(
+                format!("part.compatibleWith[{i}]"),
+                format!("years must satisfy {MIN_YEAR} <= yearFrom <= yearTo <= {}", this_year + 1),
+            );
+        }
+    }
+}
+
+fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    crate::vendors::application::text(field, raw, min, max)
+}
+
+fn is_https_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    url.len() <= 2048
+        && !host.is_empty()
+        && host.contains('.')
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
