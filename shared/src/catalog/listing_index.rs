@@ -14,7 +14,7 @@
 use crate::catalog::governorate::Governorate;
 use crate::catalog::listing::{Filters, MIN_YEAR, MakeModel, Range, Sort};
 use crate::catalog::product::{Condition, Product, ProductId, ProductStatus};
-use crate::catalog::text::fold;
+use crate::catalog::text::{fold, words};
 
 pub const PARTITION_ALL: &str = "all";
 /// A year that sorts after every real one in `year_desc` (entries of products without a vehicle).
@@ -39,9 +39,18 @@ pub struct Entry {
     pub condition: Condition,
     pub governorate: Governorate,
     pub vendor_id: String,
+    /// The product's searchable words, normalised, as ` word word ` (leading and trailing space),
+    /// so "a word starts with w" is the substring test `contains(terms, " w")`.
+    pub terms: String,
     /// The product version this entry was derived from.
     pub version: u64,
 }
+
+/// Search partitions hold word prefixes up to this length; longer query words are checked in full
+/// against `terms`.
+pub const SEARCH_PREFIX_CHARS: usize = 6;
+/// Description words indexed per product, beyond the title, make and model.
+const DESCRIPTION_WORDS: usize = 30;
 
 /// The entries `product` is listed under; none unless it is active.
 pub fn entries(product: &Product) -> Vec<Entry> {
@@ -64,6 +73,8 @@ pub fn entries(product: &Product) -> Vec<Entry> {
     ];
     partitions.extend(makes.iter().map(|make| format!("make#{make}")));
     partitions.extend(models.iter().map(|model| format!("model#{model}")));
+    let (search_partitions, terms) = search_terms(product);
+    partitions.extend(search_partitions);
 
     let year = product.vehicle.as_ref().map(|v| v.year);
     let mileage = product.vehicle.as_ref().map_or(NO_MILEAGE, |v| u64::from(v.mileage_km));
@@ -84,9 +95,41 @@ pub fn entries(product: &Product) -> Vec<Entry> {
             condition: product.condition,
             governorate,
             vendor_id: product.vendor_id.clone(),
+            terms: terms.clone(),
             version: product.version,
         })
         .collect()
+}
+
+/// The search partitions of a product and its `terms`. Words of the title, make and model are
+/// found by any prefix of 2 or more letters; description words by the whole word or its first
+/// six letters.
+fn search_terms(product: &Product) -> (Vec<String>, String) {
+    let mut identity: Vec<String> = words(&product.title);
+    for (make, model) in product.makes_and_models() {
+        identity.extend(words(make));
+        identity.extend(words(model));
+    }
+    let description: Vec<String> = words(&product.description);
+    let mut partitions: Vec<String> = Vec::new();
+    let mut all: Vec<String> = Vec::new();
+    for word in &identity {
+        let chars: Vec<char> = word.chars().collect();
+        for len in 2..=chars.len().min(SEARCH_PREFIX_CHARS) {
+            push_unique(&mut partitions, format!("q#{}", chars[..len].iter().collect::<String>()));
+        }
+        push_unique(&mut all, word.clone());
+    }
+    for word in description.iter().filter(|w| w.chars().count() >= 2).take(DESCRIPTION_WORDS) {
+        push_unique(&mut partitions, format!("q#{}", search_prefix(word)));
+        push_unique(&mut all, word.clone());
+    }
+    (partitions, format!(" {} ", all.join(" ")))
+}
+
+/// The partition key part a search word is looked up under.
+pub fn search_prefix(word: &str) -> String {
+    word.chars().take(SEARCH_PREFIX_CHARS).collect()
 }
 
 fn push_unique(list: &mut Vec<String>, value: String) {
@@ -120,6 +163,8 @@ pub struct Residual {
     pub condition: Option<Condition>,
     pub governorate: Option<Governorate>,
     pub vendor_id: Option<String>,
+    /// Normalised search words, each of which must start a word of the product's `terms`.
+    pub words: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,8 +191,34 @@ pub fn plan(filters: &Filters, sort: Sort) -> Plan {
         condition: filters.condition,
         governorate: filters.governorate,
         vendor_id: filters.vendor_id.clone(),
+        words: Vec::new(),
     };
     let partition = choose_partition(&mut residual);
+    finish_plan(partition, residual, sort)
+}
+
+/// A search: the partition of the longest query word (the most selective), every word and every
+/// filter checked on each entry read. `words` are normalised and non-empty.
+pub fn plan_search(filters: &Filters, sort: Sort, words: &[String]) -> Plan {
+    let longest = words.iter().max_by_key(|w| w.chars().count()).expect("a search has words");
+    let residual = Residual {
+        category: filters.category.clone(),
+        make: filters.make_model.as_ref().map(|m| m.make.clone()),
+        model: filters
+            .make_model
+            .as_ref()
+            .and_then(|MakeModel { make, model }| model.as_ref().map(|model| model_key(make, model))),
+        year: filters.year,
+        price: filters.price,
+        condition: filters.condition,
+        governorate: filters.governorate,
+        vendor_id: filters.vendor_id.clone(),
+        words: words.to_vec(),
+    };
+    finish_plan(format!("q#{}", search_prefix(longest)), residual, sort)
+}
+
+fn finish_plan(partition: String, mut residual: Residual, sort: Sort) -> Plan {
     let (sort_key, forward) = match sort {
         Sort::Newest => (SortKey::ProductId, false),
         Sort::PriceAsc => (SortKey::ByPrice, true),
@@ -239,9 +310,20 @@ mod tests {
                 "governorate#giza",
                 "vendor#01HV0000000000000000000000",
                 "make#toyota",
-                "model#toyota|corolla"
+                "model#toyota|corolla",
+                "q#to",
+                "q#toy",
+                "q#toyo",
+                "q#toyot",
+                "q#toyota",
+                "q#co",
+                "q#cor",
+                "q#coro",
+                "q#corol",
+                "q#coroll",
             ]
         );
+        assert_eq!(entries(&car())[0].terms, " toyota corolla ");
     }
 
     #[test]

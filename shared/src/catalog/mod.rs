@@ -2,10 +2,13 @@
 
 pub mod category;
 pub mod governorate;
+pub mod index_sync;
 pub mod listing;
 pub mod listing_index;
+pub mod ownership;
 pub mod product;
 pub mod product_input;
+pub mod search;
 pub mod text;
 
 pub use category::Category;

@@ -76,6 +76,7 @@ struct EntryItem<'a> {
     condition: Condition,
     governorate: Governorate,
     vendor_id: &'a str,
+    terms: &'a str,
     version: u64,
 }
 
@@ -95,6 +96,7 @@ impl<'a> From<&'a Entry> for EntryItem<'a> {
             condition: e.condition,
             governorate: e.governorate,
             vendor_id: &e.vendor_id,
+            terms: &e.terms,
             version: e.version,
         }
     }
@@ -179,21 +181,25 @@ impl Expression {
         if let Some(vendor) = &residual.vendor_id {
             e.equals("vendorId", s(vendor));
         }
+        for (i, word) in residual.words.iter().enumerate() {
+            let n = e.name("terms");
+            let v = e.value(&format!("word{i}"), s(&format!(" {word}")));
+            e.clauses.push(format!("contains({n}, {v})"));
+        }
         e
     }
 }
 
-fn strings(item: &HashMap<String, AttributeValue>, names: &[&str]) -> Option<Position> {
-    names.iter().map(|name| item.get(*name)?.as_s().ok().map(|v| ((*name).to_owned(), v.clone()))).collect()
+/// The key condition, filter and placeholders of the Query that reads `plan`'s entries.
+struct PreparedQuery {
+    key_condition: String,
+    filter: Option<String>,
+    expression: Expression,
+    key_names: Vec<&'static str>,
 }
 
-impl ListingRepo {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
-        Self { client, table }
-    }
-
-    /// Up to `limit` product ids matching `plan`, in its order, starting after `start`.
-    pub async fn page(&self, plan: &Plan, limit: usize, start: Option<Position>) -> Result<ListingPage, ApiError> {
+impl PreparedQuery {
+    fn of(plan: &Plan) -> Self {
         let mut expression = Expression::residual(&plan.residual);
         let mut key_condition = "#pk = :pk".to_owned();
         expression.names.insert("#pk".into(), "pk".into());
@@ -206,11 +212,37 @@ impl ListingRepo {
             key_condition.push_str(&format!(" AND {n} BETWEEN :lo AND :hi"));
         }
         let filter = (!expression.clauses.is_empty()).then(|| expression.clauses.join(" AND "));
-        let key_names: Vec<&str> = match plan.sort_key {
+        let key_names = match plan.sort_key {
             SortKey::ProductId => vec!["pk", "productId"],
             other => vec!["pk", "productId", other.attribute()],
         };
+        Self { key_condition, filter, expression, key_names }
+    }
+}
 
+/// How many matches there are per make, condition and governorate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Facets {
+    pub make: BTreeMap<String, u64>,
+    pub condition: BTreeMap<String, u64>,
+    pub governorate: BTreeMap<String, u64>,
+}
+
+/// Facets count at most this many entries; past it they are a sample and say so.
+pub const MAX_FACET_ENTRIES: i32 = 2000;
+
+fn strings(item: &HashMap<String, AttributeValue>, names: &[&str]) -> Option<Position> {
+    names.iter().map(|name| item.get(*name)?.as_s().ok().map(|v| ((*name).to_owned(), v.clone()))).collect()
+}
+
+impl ListingRepo {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Up to `limit` product ids matching `plan`, in its order, starting after `start`.
+    pub async fn page(&self, plan: &Plan, limit: usize, start: Option<Position>) -> Result<ListingPage, ApiError> {
+        let PreparedQuery { key_condition, filter, expression, key_names } = PreparedQuery::of(plan);
         let mut product_ids = Vec::with_capacity(limit);
         let mut evaluated = 0;
         let mut start = start.map(|p| p.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect::<HashMap<_, _>>());
@@ -258,6 +290,50 @@ impl ListingRepo {
                 Some(last) if evaluated >= MAX_EVALUATED_PER_PAGE => {
                     return Ok(ListingPage { product_ids, next: strings(&last, &key_names), evaluated });
                 }
+                Some(last) => start = Some(last),
+            }
+        }
+    }
+
+    /// Counts the matches of `plan` by make, condition and governorate, reading at most
+    /// [`MAX_FACET_ENTRIES`] entries; the flag says whether every match was counted.
+    pub async fn facets(&self, plan: &Plan) -> Result<(Facets, bool), ApiError> {
+        let PreparedQuery { key_condition, filter, expression, .. } = PreparedQuery::of(plan);
+        let mut facets = Facets::default();
+        let mut evaluated = 0;
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(plan.sort_key.index().map(str::to_owned))
+                .key_condition_expression(&key_condition)
+                .set_filter_expression(filter.clone())
+                .set_expression_attribute_names(Some(expression.names.clone()))
+                .set_expression_attribute_values(Some(expression.values.clone()))
+                .limit(MAX_QUERY_LIMIT.min(MAX_FACET_ENTRIES - evaluated))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            evaluated += out.scanned_count;
+            for item in out.items.unwrap_or_default() {
+                let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+                for make in item.get("makes").and_then(|v| v.as_l().ok()).into_iter().flatten() {
+                    if let Ok(make) = make.as_s() {
+                        *facets.make.entry(make.clone()).or_default() += 1;
+                    }
+                }
+                if let Some(condition) = text("condition") {
+                    *facets.condition.entry(condition).or_default() += 1;
+                }
+                if let Some(governorate) = text("governorate") {
+                    *facets.governorate.entry(governorate).or_default() += 1;
+                }
+            }
+            match out.last_evaluated_key {
+                None => return Ok((facets, true)),
+                Some(_) if evaluated >= MAX_FACET_ENTRIES => return Ok((facets, false)),
                 Some(last) => start = Some(last),
             }
         }

@@ -26,6 +26,11 @@ impl QueryParams {
         errors.finish(|| Self { values })
     }
 
+    /// Parameters given some other way than a query string (a search body's fields).
+    pub fn from_pairs(values: BTreeMap<String, String>) -> Self {
+        Self { values }
+    }
+
     /// The raw value of `name`, if given.
     pub fn raw(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)

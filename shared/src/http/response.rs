@@ -15,6 +15,16 @@ pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
         .expect("a JSON response always builds")
 }
 
+/// A response with an `ETag` computed from its body (after a create or an update).
+pub fn json_tagged<T: Serialize>(status: StatusCode, value: &T, cache_control: &'static str) -> Response<Body> {
+    let mut response = json(status, value);
+    let etag = ETag::of(response.body().as_ref());
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, etag.as_str().parse().expect("an ETag is a valid header value"));
+    headers.insert(header::CACHE_CONTROL, cache_control.parse().expect("a valid header value"));
+    response
+}
+
 /// A 200 with an `ETag` computed from the body, or a bodiless 304 when the client's copy is current.
 pub fn json_with_etag<T: Serialize>(
     request_headers: &http::HeaderMap,

@@ -1,0 +1,42 @@
+//! `POST /api/products`: a vendor lists a product; it is theirs (`vendorId` is their user id).
+//! It appears in listings and search once the products trigger has indexed it, a moment later.
+
+use std::sync::Arc;
+
+use shared::accounts::Role;
+use shared::auth::Authenticator;
+use shared::catalog::product_input::ProductRequest;
+use shared::clock::Clock;
+use shared::config::ConfigError;
+use shared::db::ProductRepo;
+use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, header, response};
+use shared::{ApiError, App};
+
+pub struct CreateProduct {
+    auth: Authenticator,
+    products: ProductRepo,
+    clock: Arc<dyn Clock>,
+}
+
+impl CreateProduct {
+    pub fn new(app: &App) -> Result<Self, ConfigError> {
+        Ok(Self {
+            auth: Authenticator::new(app)?,
+            products: ProductRepo::from_app(app)?,
+            clock: Arc::clone(&app.clock),
+        })
+    }
+}
+
+impl Endpoint for CreateProduct {
+    async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
+        let caller = self.auth.caller(&req)?;
+        caller.require_role(&[Role::Vendor])?;
+        let product = body::json::<ProductRequest>(&req)?.into_product(caller.user_id, self.clock.now())?;
+        self.products.create(&product).await?;
+        let mut created = response::json_tagged(StatusCode::CREATED, &product, "no-cache");
+        let location = format!("/api/products/{}", product.id).parse().expect("a path is a valid header value");
+        created.headers_mut().insert(header::LOCATION, location);
+        Ok(created)
+    }
+}

@@ -1,0 +1,56 @@
+//! `POST /api/search`: free text in Arabic or English over active products, with every filter and
+//! sort of the listing, cursor paging, and facet counts by make, condition and governorate.
+
+use serde::Serialize;
+use shared::catalog::listing_index;
+use shared::catalog::search::SearchQuery;
+use shared::catalog::{Product, ProductStatus};
+use shared::config::ConfigError;
+use shared::cursor::CursorCodec;
+use shared::db::listings::{Facets, Position};
+use shared::db::{ListingRepo, ProductRepo};
+use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, response};
+use shared::{ApiError, App};
+
+pub struct SearchProducts {
+    listings: ListingRepo,
+    products: ProductRepo,
+    cursors: CursorCodec,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Results {
+    items: Vec<Product>,
+    next_cursor: Option<String>,
+    facets: Facets,
+    /// False when there were too many matches to count them all; the facets are then a sample.
+    facets_complete: bool,
+}
+
+impl SearchProducts {
+    pub fn new(app: &App) -> Result<Self, ConfigError> {
+        Ok(Self {
+            listings: ListingRepo::from_app(app)?,
+            products: ProductRepo::from_app(app)?,
+            cursors: CursorCodec::new(app.config.cursor_secret()?),
+        })
+    }
+}
+
+impl Endpoint for SearchProducts {
+    async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
+        let query = SearchQuery::from_body(body::json(&req)?)?;
+        let scope = query.scope();
+        let start = query.listing.cursor.as_deref().map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
+        let plan = listing_index::plan_search(&query.listing.filters, query.listing.sort, &query.words);
+        let (page, (facets, facets_complete)) = tokio::try_join!(
+            self.listings.page(&plan, usize::from(query.listing.limit), start),
+            self.listings.facets(&plan)
+        )?;
+        let items = self.products.get_many(&page.product_ids).await?;
+        let items = items.into_iter().filter(|p| p.status == ProductStatus::Active).collect();
+        let next_cursor = page.next.map(|position| self.cursors.encode(&scope, &position));
+        Ok(response::json(StatusCode::OK, &Results { items, next_cursor, facets, facets_complete }))
+    }
+}
