@@ -7,7 +7,7 @@ use http_body_util::Full;
 
 const ALLOW_METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
 const ALLOW_HEADERS: &str = "authorization, content-type, if-match, if-none-match, idempotency-key, x-request-id";
-const EXPOSE_HEADERS: &str = "etag, retry-after, x-request-id, idempotent-replayed";
+const EXPOSE_HEADERS: &str = "etag, location, retry-after, x-request-id, idempotent-replayed";
 
 /// The answer to a preflight request, if this is one.
 pub fn preflight(method: &Method, headers: &HeaderMap) -> Option<http::Response<Full<Bytes>>> {

@@ -28,6 +28,9 @@ struct Args {
     /// Prefix of every table name.
     #[arg(long, default_value = "")]
     table_prefix: String,
+    /// Serve the HTTP routes only, without following the table streams (for benchmarks).
+    #[arg(long)]
+    no_triggers: bool,
 }
 
 #[tokio::main]
@@ -60,6 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         jwt_private_key: keys.private_pkcs8_base64.clone(),
         clock: Arc::new(SystemClock),
         admin: admin_from_env()?,
+        triggers: !args.no_triggers,
     };
     let marketplace = match Marketplace::start(options).await {
         Ok(marketplace) => marketplace,

@@ -42,6 +42,8 @@ pub struct Options {
     pub clock: Arc<dyn Clock>,
     /// An admin account to make sure of at start (`SOUK_ADMIN_EMAIL`/`SOUK_ADMIN_PASSWORD`).
     pub admin: Option<(Email, Password)>,
+    /// Whether stream triggers run (off only to measure the HTTP paths alone).
+    pub triggers: bool,
 }
 
 /// The ARN functions see for the notifications topic; the outbox stands in for it.

@@ -55,6 +55,7 @@ impl TestMarketplace {
             jwt_private_key: signing_keys().private_pkcs8_base64.clone(),
             clock: clock.clone(),
             admin: Some((Email::parse(ADMIN_EMAIL).unwrap(), Password::parse(ADMIN_PASSWORD, &[]).unwrap())),
+            triggers: true,
         };
         let marketplace = Marketplace::start(options).await.expect("the marketplace starts");
         let client = client::Client::new(marketplace.url());

@@ -339,6 +339,11 @@ impl ListingRepo {
         }
     }
 
+    /// The item of an entry as stored (for bulk loaders that write entries themselves).
+    pub fn entry_item(entry: &Entry) -> Result<HashMap<String, AttributeValue>, ApiError> {
+        Ok(serde_dynamo::to_item(EntryItem::from(entry))?)
+    }
+
     /// Makes the entries of product `id` what its current state calls for (`None`: it is gone):
     /// writes the entries it should have and deletes the ones it should not. Working from the
     /// product's state rather than from a change record, it gives the same result however often,
