@@ -17,6 +17,7 @@ pub mod config;
 pub mod cursor;
 pub mod db;
 pub mod error;
+pub mod fields;
 pub mod http;
 pub mod ids;
 pub mod money;

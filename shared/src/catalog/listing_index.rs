@@ -178,21 +178,28 @@ pub struct Plan {
     pub residual: Residual,
 }
 
+impl Residual {
+    /// Every filter (and search word), none yet answered by a partition or a key condition.
+    fn of(filters: &Filters, words: &[String]) -> Self {
+        Self {
+            category: filters.category.clone(),
+            make: filters.make_model.as_ref().map(|m| m.make.clone()),
+            model: filters
+                .make_model
+                .as_ref()
+                .and_then(|MakeModel { make, model }| model.as_ref().map(|model| model_key(make, model))),
+            year: filters.year,
+            price: filters.price,
+            condition: filters.condition,
+            governorate: filters.governorate,
+            vendor_id: filters.vendor_id.clone(),
+            words: words.to_vec(),
+        }
+    }
+}
+
 pub fn plan(filters: &Filters, sort: Sort) -> Plan {
-    let mut residual = Residual {
-        category: filters.category.clone(),
-        make: filters.make_model.as_ref().map(|m| m.make.clone()),
-        model: filters
-            .make_model
-            .as_ref()
-            .and_then(|MakeModel { make, model }| model.as_ref().map(|model| model_key(make, model))),
-        year: filters.year,
-        price: filters.price,
-        condition: filters.condition,
-        governorate: filters.governorate,
-        vendor_id: filters.vendor_id.clone(),
-        words: Vec::new(),
-    };
+    let mut residual = Residual::of(filters, &[]);
     let partition = choose_partition(&mut residual);
     finish_plan(partition, residual, sort)
 }
@@ -201,20 +208,7 @@ pub fn plan(filters: &Filters, sort: Sort) -> Plan {
 /// filter checked on each entry read. `words` are normalised and non-empty.
 pub fn plan_search(filters: &Filters, sort: Sort, words: &[String]) -> Plan {
     let longest = words.iter().max_by_key(|w| w.chars().count()).expect("a search has words");
-    let residual = Residual {
-        category: filters.category.clone(),
-        make: filters.make_model.as_ref().map(|m| m.make.clone()),
-        model: filters
-            .make_model
-            .as_ref()
-            .and_then(|MakeModel { make, model }| model.as_ref().map(|model| model_key(make, model))),
-        year: filters.year,
-        price: filters.price,
-        condition: filters.condition,
-        governorate: filters.governorate,
-        vendor_id: filters.vendor_id.clone(),
-        words: words.to_vec(),
-    };
+    let residual = Residual::of(filters, words);
     finish_plan(format!("q#{}", search_prefix(longest)), residual, sort)
 }
 

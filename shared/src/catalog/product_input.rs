@@ -8,7 +8,8 @@ use crate::catalog::category::{self, CARS};
 use crate::catalog::listing::{MAX_PRICE, MIN_YEAR};
 use crate::catalog::product::{Compatibility, Condition, Location, Part, Product, ProductId, ProductStatus, Vehicle};
 use crate::clock::Timestamp;
-use crate::error::{ApiError, FieldError, FieldErrors};
+use crate::error::{ApiError, FieldErrors};
+use crate::fields::text;
 use crate::ids::UserId;
 use crate::money::Money;
 
@@ -198,10 +199,6 @@ fn check_part(part: &mut Part, this_year: u16, errors: &mut FieldErrors) {
             );
         }
     }
-}
-
-fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
-    crate::vendors::application::text(field, raw, min, max)
 }
 
 fn is_https_url(url: &str) -> bool {

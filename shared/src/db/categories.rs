@@ -86,7 +86,7 @@ impl CategoryRepo {
                 .await;
             match result {
                 Ok(_) => written += 1,
-                Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+                Err(e) if super::error::is_condition_failure(&e) => {}
                 Err(e) => return Err(e.into()),
             }
         }

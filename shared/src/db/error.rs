@@ -41,3 +41,8 @@ impl From<serde_dynamo::Error> for ApiError {
         ApiError::internal(format!("stored item does not decode: {err}"))
     }
 }
+
+/// Did the write fail only because its condition did not hold (the expected "someone was first")?
+pub(crate) fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
+    error.as_service_error().is_some_and(|e| e.code() == Some("ConditionalCheckFailedException"))
+}

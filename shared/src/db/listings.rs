@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use serde::Serialize;
 
@@ -199,6 +200,18 @@ struct PreparedQuery {
 }
 
 impl PreparedQuery {
+    /// The Query over `table` for `plan`'s index, key condition and filter.
+    fn query(&self, client: &aws_sdk_dynamodb::Client, table: &str, plan: &Plan) -> QueryFluentBuilder {
+        client
+            .query()
+            .table_name(table)
+            .set_index_name(plan.sort_key.index().map(str::to_owned))
+            .key_condition_expression(&self.key_condition)
+            .set_filter_expression(self.filter.clone())
+            .set_expression_attribute_names(Some(self.expression.names.clone()))
+            .set_expression_attribute_values(Some(self.expression.values.clone()))
+    }
+
     fn of(plan: &Plan) -> Self {
         let mut expression = Expression::residual(&plan.residual);
         let mut key_condition = "#pk = :pk".to_owned();
@@ -242,22 +255,16 @@ impl ListingRepo {
 
     /// Up to `limit` product ids matching `plan`, in its order, starting after `start`.
     pub async fn page(&self, plan: &Plan, limit: usize, start: Option<Position>) -> Result<ListingPage, ApiError> {
-        let PreparedQuery { key_condition, filter, expression, key_names } = PreparedQuery::of(plan);
+        let prepared = PreparedQuery::of(plan);
+        let key_names = &prepared.key_names;
         let mut product_ids = Vec::with_capacity(limit);
         let mut evaluated = 0;
         let mut start = start.map(|p| p.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect::<HashMap<_, _>>());
         let chunk = (limit as i32 * 4).clamp(50, MAX_QUERY_LIMIT);
         loop {
             let budget = MAX_EVALUATED_PER_PAGE - evaluated;
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .set_index_name(plan.sort_key.index().map(str::to_owned))
-                .key_condition_expression(&key_condition)
-                .set_filter_expression(filter.clone())
-                .set_expression_attribute_names(Some(expression.names.clone()))
-                .set_expression_attribute_values(Some(expression.values.clone()))
+            let out = prepared
+                .query(&self.client, &self.table, plan)
                 .scan_index_forward(plan.forward)
                 .limit(chunk.min(budget))
                 .set_exclusive_start_key(start.take())
@@ -278,9 +285,9 @@ impl ListingRepo {
                     // own position may be further on (past entries the filter dropped) or absent
                     // (nothing left to read).
                     let next = if index + 1 == count {
-                        out.last_evaluated_key.as_ref().and_then(|last| strings(last, &key_names))
+                        out.last_evaluated_key.as_ref().and_then(|last| strings(last, key_names))
                     } else {
-                        strings(&item, &key_names)
+                        strings(&item, key_names)
                     };
                     return Ok(ListingPage { product_ids, next, evaluated });
                 }
@@ -288,7 +295,7 @@ impl ListingRepo {
             match out.last_evaluated_key {
                 None => return Ok(ListingPage { product_ids, next: None, evaluated }),
                 Some(last) if evaluated >= MAX_EVALUATED_PER_PAGE => {
-                    return Ok(ListingPage { product_ids, next: strings(&last, &key_names), evaluated });
+                    return Ok(ListingPage { product_ids, next: strings(&last, key_names), evaluated });
                 }
                 Some(last) => start = Some(last),
             }
@@ -298,20 +305,13 @@ impl ListingRepo {
     /// Counts the matches of `plan` by make, condition and governorate, reading at most
     /// [`MAX_FACET_ENTRIES`] entries; the flag says whether every match was counted.
     pub async fn facets(&self, plan: &Plan) -> Result<(Facets, bool), ApiError> {
-        let PreparedQuery { key_condition, filter, expression, .. } = PreparedQuery::of(plan);
+        let prepared = PreparedQuery::of(plan);
         let mut facets = Facets::default();
         let mut evaluated = 0;
         let mut start = None;
         loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .set_index_name(plan.sort_key.index().map(str::to_owned))
-                .key_condition_expression(&key_condition)
-                .set_filter_expression(filter.clone())
-                .set_expression_attribute_names(Some(expression.names.clone()))
-                .set_expression_attribute_values(Some(expression.values.clone()))
+            let out = prepared
+                .query(&self.client, &self.table, plan)
                 .limit(MAX_QUERY_LIMIT.min(MAX_FACET_ENTRIES - evaluated))
                 .set_exclusive_start_key(start)
                 .send()

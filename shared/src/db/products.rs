@@ -89,9 +89,7 @@ impl ProductRepo {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                Err(ApiError::PreconditionFailed)
-            }
+            Err(e) if super::error::is_condition_failure(&e) => Err(ApiError::PreconditionFailed),
             Err(e) => Err(e.into()),
         }
     }

@@ -66,7 +66,7 @@ impl RateLimiter {
             .await;
         match result {
             Ok(_) => Ok(Permit { pk }),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+            Err(e) if super::error::is_condition_failure(&e) => {
                 Err(ApiError::RateLimited { retry_after_secs: (end - now).max(1) as u64 })
             }
             Err(e) => Err(e.into()),
@@ -87,12 +87,6 @@ impl RateLimiter {
             .send()
             .await
             .map(|_| ())
-            .or_else(|e| {
-                if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) {
-                    Ok(())
-                } else {
-                    Err(e.into())
-                }
-            })
+            .or_else(|e| if super::error::is_condition_failure(&e) { Ok(()) } else { Err(e.into()) })
     }
 }

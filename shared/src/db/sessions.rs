@@ -85,6 +85,19 @@ impl SessionRepo {
         item
     }
 
+    /// The item at `pk`, read consistently (a token just issued must be found).
+    async fn get(&self, pk: &str) -> Result<Option<Item>, ApiError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk.to_owned())))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out.item)
+    }
+
     /// Starts a session (a login) whose first refresh token is `token`.
     pub async fn start(&self, user_id: UserId, token: &SecretToken, now: Timestamp) -> Result<SessionId, ApiError> {
         let session_id = SessionId::new();
@@ -110,15 +123,7 @@ impl SessionRepo {
         now: Timestamp,
     ) -> Result<Rotation, ApiError> {
         let pk = format!("refresh#{}", presented.digest());
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(pk.clone())))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let Some(item) = out.item else { return Ok(Rotation::Invalid) };
+        let Some(item) = self.get(&pk).await? else { return Ok(Rotation::Invalid) };
         let (Some(session_id), Some(user_id), Some(expires_at)) =
             (get_s::<SessionId>(&item, "sessionId"), get_s::<UserId>(&item, "userId"), get_n(&item, "expiresAt"))
         else {
@@ -170,15 +175,7 @@ impl SessionRepo {
 
     /// Revokes the session `token` belongs to (logout); `None` if the token is unknown.
     pub async fn revoke_by_token(&self, token: &SecretToken) -> Result<Option<(UserId, SessionId)>, ApiError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(format!("refresh#{}", token.digest()))))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let Some(item) = out.item else { return Ok(None) };
+        let Some(item) = self.get(&format!("refresh#{}", token.digest())).await? else { return Ok(None) };
         let (Some(session_id), Some(user_id)) =
             (get_s::<SessionId>(&item, "sessionId"), get_s::<UserId>(&item, "userId"))
         else {
@@ -199,13 +196,7 @@ impl SessionRepo {
             .send()
             .await
             .map(|_| ())
-            .or_else(|e| {
-                if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) {
-                    Ok(())
-                } else {
-                    Err(e.into())
-                }
-            })
+            .or_else(|e| if super::error::is_condition_failure(&e) { Ok(()) } else { Err(e.into()) })
     }
 
     /// Stores an email verification token for `user_id`, valid for 24 hours.
@@ -231,16 +222,8 @@ impl SessionRepo {
         now: Timestamp,
     ) -> Result<UserId, ApiError> {
         let pk = format!("verify#{}", token.digest());
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(pk.clone())))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let user_id =
-            out.item.as_ref().and_then(|item| get_s::<UserId>(item, "userId")).ok_or(ApiError::InvalidToken)?;
+        let found = self.get(&pk).await?;
+        let user_id = found.as_ref().and_then(|item| get_s::<UserId>(item, "userId")).ok_or(ApiError::InvalidToken)?;
         let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(key(pk)))

@@ -35,7 +35,7 @@ impl VendorRepo {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) if super::error::is_condition_failure(&e) => Ok(false),
             Err(e) => Err(e.into()),
         }
     }

@@ -6,6 +6,7 @@ use crate::accounts::Phone;
 use crate::catalog::governorate::Governorate;
 use crate::clock::Timestamp;
 use crate::error::{ApiError, FieldError, FieldErrors};
+use crate::fields::{digits, text};
 use crate::ids::{ApplicationId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,27 +115,6 @@ pub struct ApplicationRequest {
     tax_id: Option<String>,
     #[serde(default)]
     description: Option<String>,
-}
-
-/// Trimmed text of `min..=max` characters.
-pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
-    let value = raw.trim();
-    let chars = value.chars().count();
-    if (min..=max).contains(&chars) && !value.chars().any(|c| c.is_control() && c != '\n') {
-        Ok(value.to_owned())
-    } else {
-        Err(FieldError::new(field, format!("must be {min} to {max} characters")))
-    }
-}
-
-fn digits(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
-    let value: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-    if (min..=max).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(value)
-    } else {
-        let count = if min == max { min.to_string() } else { format!("{min} to {max}") };
-        Err(FieldError::new(field, format!("must be {count} digits")))
-    }
 }
 
 impl ApplicationRequest {
