@@ -37,9 +37,12 @@ trap cleanup EXIT
 java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLocal.jar" -disableTelemetry -inMemory -sharedDb -port "$port" >"$tmp/dynamodb.log" 2>&1 &
 pids+=($!)
 endpoint="http://127.0.0.1:$port"
+for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.5; done
 "$out/souk-local" --dynamodb-endpoint "$endpoint" --data-dir "$tmp" --addr "$ADDR" --no-triggers >"$tmp/runner.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 120); do curl -sf "http://$ADDR/api/health" >/dev/null && break; sleep 0.5; done
+ready=
+for _ in $(seq 1 120); do curl -sf "http://$ADDR/api/health" >/dev/null && { ready=1; break; }; sleep 0.5; done
+if [ -z "$ready" ]; then echo "the runner did not start:" >&2; cat "$tmp/runner.log" >&2; exit 1; fi
 
 log "loading $COUNT products"
 "$out/examples/load_catalog" "$endpoint" "" "$COUNT" | tee "$tmp/reads.md"

@@ -70,3 +70,26 @@ ulid_id!(
     /// A vendor application.
     ApplicationId
 );
+ulid_id!(
+    /// An order (one vendor's part of a checkout).
+    OrderId
+);
+ulid_id!(
+    /// A checkout: the orders one basket became.
+    CheckoutId
+);
+ulid_id!(
+    /// A notification in a user's inbox.
+    NotificationId
+);
+
+impl NotificationId {
+    /// The same id for the same `key` at the same time, so a notification retried after a failure
+    /// lands on the same inbox entry; still ordered by time.
+    pub fn derived(key: &str, at: crate::clock::Timestamp) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(key.as_bytes());
+        let random = u128::from_be_bytes(digest[..16].try_into().expect("16 bytes")) >> 48;
+        Self(ulid::Ulid::from_parts(at.unix_millis() as u64, random))
+    }
+}

@@ -22,6 +22,7 @@ pub mod http;
 pub mod ids;
 pub mod money;
 pub mod notify;
+pub mod orders;
 pub mod streams;
 pub mod telemetry;
 pub mod vendors;

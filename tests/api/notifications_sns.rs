@@ -71,6 +71,7 @@ async fn a_published_notification_reaches_subscribers_with_type_and_user_id_attr
     let app = App::new(Config::from_vars(|n| vars.get(n).cloned())).await;
     let user_id = UserId::new();
     let notification = Notification {
+        id: None,
         kind: NotificationType::EmailVerification,
         to: "mona@example.com".into(),
         user_id: Some(user_id),

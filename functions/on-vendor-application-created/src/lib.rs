@@ -26,6 +26,7 @@ impl Trigger for OnVendorApplicationCreated {
         let Some(application) = new_image::<VendorApplication>(record)? else { return Ok(()) };
         for admin in self.users.ids_with_role(Role::Admin).await? {
             let notification = Notification {
+                id: None,
                 kind: NotificationType::VendorApplicationSubmitted,
                 to: admin.to_string(),
                 user_id: Some(admin),
@@ -40,7 +41,11 @@ impl Trigger for OnVendorApplicationCreated {
                 data: serde_json::json!({ "applicationId": application.id, "applicantId": application.applicant_id }),
             };
             self.notifier
-                .send_once(&format!("application-submitted#{}#{admin}", application.id), &notification)
+                .send_once(
+                    &format!("application-submitted#{}#{admin}", application.id),
+                    application.created_at,
+                    &notification,
+                )
                 .await?;
         }
         Ok(())

@@ -73,6 +73,7 @@ impl Trigger for OnVendorApplicationUpdated {
             ),
         };
         let notification = Notification {
+            id: None,
             kind: NotificationType::VendorApplicationDecided,
             to: after.applicant_id.to_string(),
             user_id: Some(after.applicant_id),
@@ -80,6 +81,6 @@ impl Trigger for OnVendorApplicationUpdated {
             body,
             data: serde_json::json!({ "applicationId": after.id, "status": after.status, "reason": reason }),
         };
-        self.notifier.send_once(&format!("application-decided#{}", after.id), &notification).await
+        self.notifier.send_once(&format!("application-decided#{}", after.id), after.updated_at, &notification).await
     }
 }

@@ -75,6 +75,7 @@ impl Endpoint for RegisterUser {
 
 fn verification_message(user: &User, token: &SecretToken) -> Notification {
     Notification {
+        id: None,
         kind: NotificationType::EmailVerification,
         to: user.email.to_string(),
         user_id: Some(user.id),

@@ -7,12 +7,16 @@
 pub mod applications;
 pub mod audit;
 pub mod categories;
+pub mod checkouts;
 mod error;
 pub mod idempotency;
+pub mod inbox;
 pub mod listings;
+pub mod orders;
 pub mod products;
 pub mod rate_limits;
 pub mod sessions;
+pub mod stock;
 pub mod transaction;
 pub mod users;
 pub mod vendors;
@@ -21,6 +25,7 @@ pub use applications::ApplicationRepo;
 pub use audit::AuditLog;
 pub use categories::CategoryRepo;
 pub use listings::ListingRepo;
+pub use orders::OrderRepo;
 pub use products::ProductRepo;
 pub use rate_limits::RateLimiter;
 pub use sessions::SessionRepo;
@@ -40,6 +45,8 @@ pub enum Table {
     VendorApplications,
     Vendors,
     Idempotency,
+    Notifications,
+    Orders,
 }
 
 impl Table {
@@ -54,6 +61,8 @@ impl Table {
         Table::VendorApplications,
         Table::Vendors,
         Table::Idempotency,
+        Table::Notifications,
+        Table::Orders,
     ];
 
     pub fn env_var(self) -> &'static str {
@@ -68,6 +77,8 @@ impl Table {
             Self::VendorApplications => "VENDOR_APPLICATIONS_TABLE",
             Self::Vendors => "VENDORS_TABLE",
             Self::Idempotency => "IDEMPOTENCY_TABLE",
+            Self::Notifications => "NOTIFICATIONS_TABLE",
+            Self::Orders => "ORDERS_TABLE",
         }
     }
 
@@ -83,6 +94,8 @@ impl Table {
             Self::VendorApplications => "VendorApplicationsTable",
             Self::Vendors => "VendorsTable",
             Self::Idempotency => "IdempotencyTable",
+            Self::Notifications => "NotificationsTable",
+            Self::Orders => "OrdersTable",
         }
     }
 }
@@ -129,3 +142,4 @@ from_app!(AuditLog, Table::AuditLog, clock);
 from_app!(ApplicationRepo, Table::VendorApplications);
 from_app!(VendorRepo, Table::Vendors);
 from_app!(idempotency::IdempotencyStore, Table::Idempotency, clock);
+from_app!(inbox::InboxRepo, Table::Notifications);

@@ -36,10 +36,20 @@ impl ProductRepo {
 
     /// The products with these ids, in the order of `ids`; missing ones are skipped.
     pub async fn get_many(&self, ids: &[ProductId]) -> Result<Vec<Product>, ApiError> {
+        self.get_many_with(ids, false).await
+    }
+
+    /// As [`get_many`](Self::get_many), read consistently (what a checkout is priced from).
+    pub async fn get_many_consistent(&self, ids: &[ProductId]) -> Result<Vec<Product>, ApiError> {
+        self.get_many_with(ids, true).await
+    }
+
+    async fn get_many_with(&self, ids: &[ProductId], consistent: bool) -> Result<Vec<Product>, ApiError> {
         let mut found: HashMap<ProductId, Product> = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(BATCH_GET_MAX) {
             let mut pending = KeysAndAttributes::builder()
                 .set_keys(Some(chunk.iter().map(|id| key(*id)).collect()))
+                .consistent_read(consistent)
                 .build()
                 .map_err(ApiError::internal)?;
             for attempt in 1..=BATCH_GET_ATTEMPTS {

@@ -18,6 +18,10 @@ pub enum NotificationType {
     EmailVerification,
     VendorApplicationSubmitted,
     VendorApplicationDecided,
+    OrderCreated,
+    OrderReceived,
+    OrderStatusChanged,
+    Announcement,
 }
 
 impl NotificationType {
@@ -26,6 +30,10 @@ impl NotificationType {
             Self::EmailVerification => "email_verification",
             Self::VendorApplicationSubmitted => "vendor_application_submitted",
             Self::VendorApplicationDecided => "vendor_application_decided",
+            Self::OrderCreated => "order_created",
+            Self::OrderReceived => "order_received",
+            Self::OrderStatusChanged => "order_status_changed",
+            Self::Announcement => "announcement",
         }
     }
 }
@@ -33,6 +41,9 @@ impl NotificationType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
+    /// The inbox id, for channels to deduplicate on (absent for messages outside the inbox).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::ids::NotificationId>,
     #[serde(rename = "type")]
     pub kind: NotificationType,
     /// An email address or a user id: where a delivery channel sends it.

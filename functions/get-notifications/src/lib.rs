@@ -1,0 +1,52 @@
+//! `GET /api/notifications`: the caller's inbox, newest first, with the unread count.
+
+use serde::Serialize;
+use shared::auth::Authenticator;
+use shared::config::ConfigError;
+use shared::cursor::CursorCodec;
+use shared::db::inbox::{InboxItem, InboxRepo, Position};
+use shared::error::FieldErrors;
+use shared::http::query::{QueryParams, int_in};
+use shared::http::{Body, Endpoint, Request, Response, StatusCode, response};
+use shared::{ApiError, App};
+
+pub struct GetNotifications {
+    auth: Authenticator,
+    inbox: InboxRepo,
+    cursors: CursorCodec,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Inbox {
+    items: Vec<InboxItem>,
+    next_cursor: Option<String>,
+    unread_count: u64,
+}
+
+impl GetNotifications {
+    pub fn new(app: &App) -> Result<Self, ConfigError> {
+        Ok(Self {
+            auth: Authenticator::new(app)?,
+            inbox: InboxRepo::from_app(app)?,
+            cursors: CursorCodec::new(app.config.cursor_secret()?),
+        })
+    }
+}
+
+impl Endpoint for GetNotifications {
+    async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
+        let caller = self.auth.caller(&req)?;
+        let params = QueryParams::parse(&req, &["limit", "cursor"])?;
+        let mut errors = FieldErrors::default();
+        let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
+        errors.finish(|| ())?;
+        // A cursor is the caller's own: another user's cursor names another inbox.
+        let scope = format!("inbox|{}", caller.user_id);
+        let start = params.raw("cursor").map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
+        let ((items, next), unread_count) =
+            tokio::try_join!(self.inbox.page(caller.user_id, limit, start), self.inbox.unread_count(caller.user_id))?;
+        let next_cursor = next.map(|p| self.cursors.encode(&scope, &p));
+        Ok(response::json(StatusCode::OK, &Inbox { items, next_cursor, unread_count }))
+    }
+}

@@ -1,0 +1,53 @@
+//! `GET /api/orders`: customers see their orders, vendors the orders they received, admins all;
+//! optionally by `status`; newest first, cursor-paged.
+
+use shared::accounts::Role;
+use shared::auth::Authenticator;
+use shared::config::ConfigError;
+use shared::cursor::CursorCodec;
+use shared::db::OrderRepo;
+use shared::db::orders::{Listing, Position};
+use shared::error::FieldErrors;
+use shared::http::page::Page;
+use shared::http::query::{QueryParams, int_in};
+use shared::http::{Body, Endpoint, Request, Response, StatusCode, response};
+use shared::orders::OrderStatus;
+use shared::{ApiError, App};
+
+pub struct GetOrders {
+    auth: Authenticator,
+    orders: OrderRepo,
+    cursors: CursorCodec,
+}
+
+impl GetOrders {
+    pub fn new(app: &App) -> Result<Self, ConfigError> {
+        Ok(Self {
+            auth: Authenticator::new(app)?,
+            orders: OrderRepo::from_app(app)?,
+            cursors: CursorCodec::new(app.config.cursor_secret()?),
+        })
+    }
+}
+
+impl Endpoint for GetOrders {
+    async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
+        let caller = self.auth.caller(&req)?;
+        let params = QueryParams::parse(&req, &["status", "limit", "cursor"])?;
+        let mut errors = FieldErrors::default();
+        let status = errors.take(params.get("status", str::parse::<OrderStatus>)).flatten();
+        let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
+        errors.finish(|| ())?;
+        let listing = match (caller.role, status) {
+            (Role::Admin, Some(status)) => Listing::WithStatus(status),
+            (Role::Admin, None) => Listing::All,
+            (Role::Vendor, _) => Listing::OfVendor(caller.user_id),
+            (Role::Customer, _) => Listing::OfCustomer(caller.user_id),
+        };
+        let scope = format!("orders|{listing:?}|{status:?}");
+        let start = params.raw("cursor").map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
+        let (items, next) = self.orders.list(listing, status, limit, start).await?;
+        let next_cursor = next.map(|p| self.cursors.encode(&scope, &p));
+        Ok(response::json(StatusCode::OK, &Page { items, next_cursor }))
+    }
+}

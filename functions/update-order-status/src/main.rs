@@ -1,0 +1,8 @@
+//! Lambda entry point: telemetry and clients once per cold start, then the runtime loop.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::telemetry::init();
+    let app = shared::App::from_env().await;
+    shared::http::run_on_lambda(update_order_status::UpdateOrderStatus::new(&app)?).await
+}

@@ -1,0 +1,148 @@
+//! The notifications table: each user's inbox. `pk = user#<id>`; notifications under
+//! `sk = n#<notificationId>` (ULIDs, so newest first when read backwards) and one `sk = unread`
+//! counter, changed in the same transactions as the notifications, so the unread count is exact.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Timestamp;
+use crate::db::transaction::{self, CancelReason, TransactionError};
+use crate::error::ApiError;
+use crate::ids::{NotificationId, UserId};
+use crate::notify::NotificationType;
+
+/// What a user sees in their inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxItem {
+    pub id: NotificationId,
+    #[serde(rename = "type")]
+    pub kind: NotificationType,
+    pub title: String,
+    pub body: String,
+    #[serde(default)]
+    pub data: serde_json::Value,
+    pub read: bool,
+    pub created_at: Timestamp,
+}
+
+pub type Position = BTreeMap<String, String>;
+
+#[derive(Clone, Debug)]
+pub struct InboxRepo {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+type Item = HashMap<String, AttributeValue>;
+
+fn key(user: UserId, sk: String) -> Item {
+    HashMap::from([
+        ("pk".to_owned(), AttributeValue::S(format!("user#{user}"))),
+        ("sk".to_owned(), AttributeValue::S(sk)),
+    ])
+}
+
+#[derive(Serialize)]
+struct Stored<'a> {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    item: &'a InboxItem,
+}
+
+impl InboxRepo {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    fn counter(&self, user: UserId, delta: i64) -> Result<TransactWriteItem, ApiError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(user, "unread".into())))
+            .update_expression("ADD #count :delta")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_values(":delta", AttributeValue::N(delta.to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Stores `item` in `user`'s inbox once: storing the same id again changes nothing.
+    pub async fn store(&self, user: UserId, item: &InboxItem) -> Result<(), ApiError> {
+        let stored = serde_dynamo::to_item(Stored { pk: format!("user#{user}"), sk: format!("n#{}", item.id), item })?;
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(stored))
+            .condition_expression("attribute_not_exists(sk)")
+            .build()
+            .map_err(ApiError::internal)?;
+        let items = vec![TransactWriteItem::builder().put(put).build(), self.counter(user, 1)?];
+        match transaction::write(&self.client, items).await {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A page of `user`'s inbox, newest first.
+    pub async fn page(
+        &self,
+        user: UserId,
+        limit: i32,
+        start: Option<Position>,
+    ) -> Result<(Vec<InboxItem>, Option<Position>), ApiError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :n)")
+            .expression_attribute_values(":pk", AttributeValue::S(format!("user#{user}")))
+            .expression_attribute_values(":n", AttributeValue::S("n#".into()))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start.map(|p| p.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect()))
+            .send()
+            .await?;
+        let items = out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?;
+        let next = out
+            .last_evaluated_key
+            .map(|k| k.into_iter().filter_map(|(n, v)| v.as_s().ok().map(|s| (n, s.clone()))).collect());
+        Ok((items, next))
+    }
+
+    pub async fn unread_count(&self, user: UserId) -> Result<u64, ApiError> {
+        let out =
+            self.client.get_item().table_name(&self.table).set_key(Some(key(user, "unread".into()))).send().await?;
+        Ok(out.item.and_then(|i| i.get("count")?.as_n().ok()?.parse::<i64>().ok()).unwrap_or(0).max(0) as u64)
+    }
+
+    /// Marks a notification read, once (the unread count drops once). `false`: no such notification.
+    pub async fn mark_read(&self, user: UserId, id: NotificationId) -> Result<bool, ApiError> {
+        let sk = format!("n#{id}");
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(user, sk.clone())))
+            .update_expression("SET #read = :true")
+            .condition_expression("attribute_exists(sk) AND #read = :false")
+            .expression_attribute_names("#read", "read")
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .build()
+            .map_err(ApiError::internal)?;
+        let items = vec![TransactWriteItem::builder().update(update).build(), self.counter(user, -1)?];
+        match transaction::write(&self.client, items).await {
+            Ok(()) => Ok(true),
+            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
+                let existing =
+                    self.client.get_item().table_name(&self.table).set_key(Some(key(user, sk))).send().await?;
+                Ok(existing.item.is_some())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

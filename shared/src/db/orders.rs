@@ -1,0 +1,171 @@
+//! The orders table, and the transactions that touch products with orders.
+//!
+//! `pk = order#<id>` (`kind = "order"`); indexes `ByCustomer` (customerId, id), `ByVendor`
+//! (vendorId, id), `ByStatus` (status, id) and `All` (kind, id), newest first when read backwards.
+//!
+//! Stock is taken with an optimistic condition on each product's stock and status as they were
+//! read, in the same transaction that writes the orders (and the idempotency record): all or
+//! nothing, and never below zero. A product's status follows its stock within that transaction.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use serde::Serialize;
+
+use crate::clock::Timestamp;
+use crate::error::{ApiError, Conflict};
+use crate::ids::{OrderId, UserId};
+use crate::orders::order::{HistoryEntry, Order, OrderStatus, PaymentMethod, PaymentStatus};
+
+pub const KIND: &str = "order";
+
+#[derive(Clone, Debug)]
+pub struct OrderRepo {
+    client: aws_sdk_dynamodb::Client,
+    orders: String,
+}
+
+/// Which orders to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    All,
+    WithStatus(OrderStatus),
+    OfCustomer(UserId),
+    OfVendor(UserId),
+}
+
+pub type Position = BTreeMap<String, String>;
+
+#[derive(Serialize)]
+struct Stored<'a> {
+    pk: String,
+    kind: &'static str,
+    #[serde(flatten)]
+    order: &'a Order,
+}
+
+fn s(value: impl ToString) -> AttributeValue {
+    AttributeValue::S(value.to_string())
+}
+
+fn key(pk: String) -> HashMap<String, AttributeValue> {
+    HashMap::from([("pk".to_owned(), AttributeValue::S(pk))])
+}
+
+impl OrderRepo {
+    pub fn from_app(app: &crate::App) -> Result<Self, crate::config::ConfigError> {
+        Ok(Self { client: app.dynamodb.clone(), orders: app.config.table(crate::db::Table::Orders)? })
+    }
+
+    pub(crate) fn put_order(&self, order: &Order) -> Result<TransactWriteItem, ApiError> {
+        let item = serde_dynamo::to_item(Stored { pk: format!("order#{}", order.id), kind: KIND, order })?;
+        let put = Put::builder()
+            .table_name(&self.orders)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    pub async fn get(&self, id: OrderId) -> Result<Option<Order>, ApiError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.orders)
+            .set_key(Some(key(format!("order#{id}"))))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    /// Up to `limit` orders, newest first; `status` narrows an owner's listing.
+    pub async fn list(
+        &self,
+        listing: Listing,
+        status: Option<OrderStatus>,
+        limit: i32,
+        start: Option<Position>,
+    ) -> Result<(Vec<Order>, Option<Position>), ApiError> {
+        let (index, attribute, value) = match listing {
+            Listing::All => ("All", "kind", KIND.to_owned()),
+            Listing::WithStatus(status) => ("ByStatus", "status", status.as_str().to_owned()),
+            Listing::OfCustomer(user) => ("ByCustomer", "customerId", user.to_string()),
+            Listing::OfVendor(user) => ("ByVendor", "vendorId", user.to_string()),
+        };
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.orders)
+            .index_name(index)
+            .key_condition_expression("#k = :v")
+            .expression_attribute_names("#k", attribute)
+            .expression_attribute_values(":v", s(value))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start.map(|p| p.into_iter().map(|(k, v)| (k, s(v))).collect()));
+        if let (Some(status), Listing::OfCustomer(_) | Listing::OfVendor(_)) = (status, listing) {
+            query = query
+                .filter_expression("#status = :status")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":status", s(status.as_str()));
+        }
+        let out = query.send().await?;
+        let orders =
+            out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?;
+        let next = out
+            .last_evaluated_key
+            .map(|k| k.into_iter().filter_map(|(name, v)| v.as_s().ok().map(|s| (name, s.clone()))).collect());
+        Ok((orders, next))
+    }
+
+    /// Moves `order` to `to` if it is still where it was read; otherwise 409 `invalid_transition`.
+    pub async fn transition(
+        &self,
+        order: &Order,
+        to: OrderStatus,
+        by: UserId,
+        note: Option<String>,
+        at: Timestamp,
+    ) -> Result<Order, ApiError> {
+        let entry = HistoryEntry { status: to, at, by, note };
+        let paid = to == OrderStatus::Delivered && order.payment_method == PaymentMethod::CashOnDelivery;
+        let payment = if paid { PaymentStatus::Paid } else { order.payment_status };
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.orders)
+            .set_key(Some(key(format!("order#{}", order.id))))
+            .update_expression(
+                "SET #status = :to, history = list_append(history, :entry), paymentStatus = :payment, updatedAt = :at",
+            )
+            .condition_expression("#status = :from")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":to", s(to.as_str()))
+            .expression_attribute_values(":from", s(order.status.as_str()))
+            .expression_attribute_values(
+                ":entry",
+                AttributeValue::L(vec![AttributeValue::M(serde_dynamo::to_item(&entry)?)]),
+            )
+            .expression_attribute_values(":payment", s(if paid { "paid" } else { "unpaid" }))
+            .expression_attribute_values(":at", s(at))
+            .send()
+            .await;
+        match result {
+            Ok(_) => {
+                let mut history = order.history.clone();
+                history.push(entry);
+                Ok(Order { status: to, payment_status: payment, history, updated_at: at, ..order.clone() })
+            }
+            Err(e) if super::error::is_condition_failure(&e) => {
+                let now = self.get(order.id).await?.map_or(order.status, |o| o.status);
+                Err(ApiError::Conflict(Conflict::InvalidTransition {
+                    from: now.as_str().into(),
+                    to: to.as_str().into(),
+                }))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Product stock changed together with orders: taken at checkout, returned on cancellation. Each
+//! change is conditional on the stock and status as read, so concurrent changes never lose an
+//! update or go below zero; the status follows the stock in the same write.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+
+use crate::catalog::product::{Product, ProductStatus};
+use crate::clock::Timestamp;
+use crate::db::transaction::{self, CancelReason, TransactionError};
+use crate::error::ApiError;
+use crate::orders::order::Order;
+
+#[derive(Clone, Debug)]
+pub struct StockRepo {
+    client: aws_sdk_dynamodb::Client,
+    products: String,
+    idempotency: String,
+}
+
+fn s(value: impl ToString) -> AttributeValue {
+    AttributeValue::S(value.to_string())
+}
+
+fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn status_value(status: ProductStatus) -> AttributeValue {
+    s(serde_json::to_value(status).expect("statuses serialize").as_str().expect("a string"))
+}
+
+impl StockRepo {
+    pub fn from_app(app: &crate::App) -> Result<Self, crate::config::ConfigError> {
+        use crate::db::Table;
+        Ok(Self {
+            client: app.dynamodb.clone(),
+            products: app.config.table(Table::Products)?,
+            idempotency: app.config.table(Table::Idempotency)?,
+        })
+    }
+
+    /// Sets a product's stock from what was read to `stock`, if nobody changed it in between; its
+    /// status follows (`sold_out` at zero, `active` again when stock returns).
+    pub(crate) fn set_stock(
+        &self,
+        product: &Product,
+        stock: u32,
+        now: Timestamp,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let status = match (product.status, stock) {
+            (ProductStatus::Archived, _) => ProductStatus::Archived,
+            (_, 0) => ProductStatus::SoldOut,
+            _ => ProductStatus::Active,
+        };
+        let update = Update::builder()
+            .table_name(&self.products)
+            .key("id", s(product.id))
+            .update_expression("SET stock = :stock, #status = :status, version = version + :one, updatedAt = :now")
+            .condition_expression("stock = :read AND #status = :read_status")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":stock", n(stock))
+            .expression_attribute_values(":status", status_value(status))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", s(now))
+            .expression_attribute_values(":read", n(product.stock))
+            .expression_attribute_values(":read_status", status_value(product.status))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Returns a cancelled order's items to stock, once however often it is asked (the marker
+    /// `restocked#<order>` is written in the same transaction). `Ok(false)`: products changed
+    /// meanwhile; read them again and retry.
+    pub async fn return_stock(&self, order: &Order, products: &[Product], now: Timestamp) -> Result<bool, ApiError> {
+        let mut items = Vec::with_capacity(products.len() + 1);
+        let put = Put::builder()
+            .table_name(&self.idempotency)
+            .set_item(Some(HashMap::from([
+                ("pk".to_owned(), s(format!("restocked#{}", order.id))),
+                ("expiresAt".to_owned(), n(now.unix_seconds() + 30 * 24 * 3600)),
+            ])))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(ApiError::internal)?;
+        items.push(TransactWriteItem::builder().put(put).build());
+        for product in products {
+            let quantity = order.items.iter().filter(|i| i.product_id == product.id).map(|i| i.quantity).sum::<u32>();
+            items.push(self.set_stock(product, product.stock + quantity, now)?);
+        }
+        match transaction::write(&self.client, items).await {
+            Ok(()) => Ok(true),
+            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
+                Ok(true)
+            }
+            Err(TransactionError::Cancelled(reasons)) if reasons.contains(&CancelReason::ConditionFailed) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
