@@ -1,0 +1,178 @@
+//! Checkout latency and throughput through the local runner: `checkout_bench ENDPOINT`.
+//!
+//! Starts a marketplace in-process over DynamoDB at ENDPOINT (fresh tables), makes verified
+//! buyers and a vendor's products directly in the tables, signs their access tokens with the
+//! run's own key, then sends checkouts over HTTP on loopback:
+//!
+//! - spread: every checkout buys one unit of its own product (no two touch the same item);
+//! - contended: every checkout buys one unit of the same product (large stock): the optimistic
+//!   stock condition makes concurrent checkouts of one product retry;
+//! - last unit: many checkouts race for one unit; exactly one may win.
+//!
+//! Each scenario is bounded (a fixed number of requests at a fixed concurrency).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures::StreamExt;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use shared::accounts::tokens::{KeyPair, TokenIssuer};
+use shared::accounts::{Account, Email, Password, PersonName, Role, User};
+use shared::catalog::product::{Location, Vehicle};
+use shared::catalog::{Condition, Governorate, Product, ProductId, ProductStatus};
+use shared::clock::{SystemClock, Timestamp};
+use shared::db::{ProductRepo, UserRepo};
+use shared::ids::UserId;
+use shared::money::Money;
+use souk_local::{Marketplace, Options};
+
+const CONCURRENCY: usize = 16;
+
+fn product(vendor: UserId, stock: u32) -> Product {
+    let now = Timestamp::now();
+    Product {
+        id: ProductId::new(),
+        vendor_id: vendor.to_string(),
+        category_id: "cars".into(),
+        title: "Kia Rio 2020".into(),
+        description: String::new(),
+        price: Money::egp(40_000_000),
+        condition: Condition::Used,
+        stock,
+        status: ProductStatus::Active,
+        images: vec!["https://images.souk-el-sayarat.com/p/1.jpg".into()],
+        location: Location { governorate: Governorate::Cairo, city: "Nasr City".into() },
+        vehicle: Some(Vehicle { make: "Kia".into(), model: "Rio".into(), year: 2020, mileage_km: 1, body_type: None, fuel_type: None, transmission: None, color: None, vin: None }),
+        part: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    }
+}
+
+fn body(product: ProductId) -> String {
+    serde_json::json!({
+        "items": [{ "productId": product, "quantity": 1 }],
+        "shippingAddress": { "name": "منى حسن", "phone": "01012345678", "governorate": "cairo", "city": "Nasr City", "street": "12 Makram Ebeid St" },
+        "paymentMethod": "cash_on_delivery"
+    })
+    .to_string()
+}
+
+struct Run {
+    latencies: Vec<Duration>,
+    statuses: HashMap<u16, usize>,
+    elapsed: Duration,
+}
+
+async fn run(url: &str, requests: Vec<(String, String)>) -> Run {
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let started = Instant::now();
+    let results: Vec<(Duration, u16)> = futures::stream::iter(requests)
+        .map(|(token, body)| {
+            let client = client.clone();
+            async move {
+                let request = http::Request::post(url)
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(Full::new(Bytes::from(body)))
+                    .unwrap();
+                let sent = Instant::now();
+                let response = client.request(request).await.expect("answered");
+                let status = response.status().as_u16();
+                response.into_body().collect().await.expect("body");
+                (sent.elapsed(), status)
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let elapsed = started.elapsed();
+    let mut latencies: Vec<Duration> = results.iter().map(|(d, _)| *d).collect();
+    latencies.sort();
+    let mut statuses = HashMap::new();
+    for (_, status) in &results {
+        *statuses.entry(*status).or_default() += 1;
+    }
+    Run { latencies, statuses, elapsed }
+}
+
+fn report(label: &str, run: &Run) {
+    let at = |q: f64| run.latencies[((run.latencies.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
+    let rate = run.latencies.len() as f64 / run.elapsed.as_secs_f64();
+    let mut statuses: Vec<_> = run.statuses.iter().collect();
+    statuses.sort();
+    println!("| {label} | {} | {:.1} | {:.1} | {:.0} | {statuses:?} |", run.latencies.len(), at(0.5), at(0.95), rate);
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let endpoint = std::env::args().nth(1).ok_or("usage: checkout_bench DYNAMODB_ENDPOINT")?;
+    let requests: usize = std::env::args().nth(2).map(|n| n.parse()).transpose()?.unwrap_or(400);
+    let keys = KeyPair::generate();
+    let options = Options {
+        addr: "127.0.0.1:0".parse()?,
+        dynamodb_endpoint: endpoint,
+        table_prefix: format!("bench{}_", ulid::Ulid::new().to_string().to_lowercase()),
+        parameters: HashMap::from([
+            ("CursorSecret".to_owned(), "benchmark-cursor-secret-of-32-bytes!!".to_owned()),
+            ("JwtPublicKey".to_owned(), keys.public_base64.clone()),
+        ]),
+        jwt_private_key: keys.private_pkcs8_base64.clone(),
+        clock: Arc::new(SystemClock),
+        admin: None,
+        triggers: false,
+    };
+    let market = Marketplace::start(options).await?;
+    let url = format!("{}/api/orders", market.url());
+    let issuer = TokenIssuer::from_private_base64("key", &keys.private_pkcs8_base64)?;
+    let users = UserRepo::from_app(&market.app)?;
+    let products = ProductRepo::from_app(&market.app)?;
+
+    // Buyers: verified customers, made directly (registration's argon2 is not what is measured).
+    let password = Password::parse("Kh@lid-Corolla-2019", &[])?.hash();
+    let mut tokens = Vec::new();
+    for i in 0..CONCURRENCY {
+        let user = User {
+            id: UserId::new(),
+            email: Email::parse(&format!("buyer{i}@bench.test"))?,
+            name: PersonName::parse("Buyer")?,
+            phone: None,
+            role: Role::Customer,
+            email_verified: true,
+            created_at: Timestamp::now(),
+        };
+        users.create(&Account { user: user.clone(), password_hash: password.clone() }).await.map_err(|e| e.to_string())?;
+        tokens.push(issuer.issue(&user, Timestamp::now()).token);
+    }
+    let vendor = UserId::new();
+    let token = |i: usize| tokens[i % tokens.len()].clone();
+
+    println!("| scenario | checkouts | p50 ms | p95 ms | checkouts/s | status codes |");
+    println!("| --- | ---: | ---: | ---: | ---: | --- |");
+    let mut spread = Vec::new();
+    for i in 0..requests {
+        let p = product(vendor, 1);
+        products.put(&p).await.map_err(|e| e.to_string())?;
+        spread.push((token(i), body(p.id)));
+    }
+    report("spread: each checkout its own product", &run(&url, spread).await);
+
+    let hot = product(vendor, requests as u32);
+    products.put(&hot).await.map_err(|e| e.to_string())?;
+    let contended = (0..requests).map(|i| (token(i), body(hot.id))).collect();
+    report(&format!("contended: {CONCURRENCY} at a time on one product"), &run(&url, contended).await);
+    let left = products.get(hot.id).await.map_err(|e| e.to_string())?.map(|p| p.stock);
+    println!("\nstock of the contended product afterwards: {left:?} (of {requests})");
+
+    let last = product(vendor, 1);
+    products.put(&last).await.map_err(|e| e.to_string())?;
+    let race = (0..50).map(|i| (token(i), body(last.id))).collect();
+    report("last unit: 50 checkouts race for stock 1", &run(&url, race).await);
+    market.stop().await;
+    Ok(())
+}
