@@ -46,7 +46,17 @@ fn product(vendor: UserId, stock: u32) -> Product {
         status: ProductStatus::Active,
         images: vec!["https://images.souk-el-sayarat.com/p/1.jpg".into()],
         location: Location { governorate: Governorate::Cairo, city: "Nasr City".into() },
-        vehicle: Some(Vehicle { make: "Kia".into(), model: "Rio".into(), year: 2020, mileage_km: 1, body_type: None, fuel_type: None, transmission: None, color: None, vin: None }),
+        vehicle: Some(Vehicle {
+            make: "Kia".into(),
+            model: "Rio".into(),
+            year: 2020,
+            mileage_km: 1,
+            body_type: None,
+            fuel_type: None,
+            transmission: None,
+            color: None,
+            vin: None,
+        }),
         part: None,
         created_at: now,
         updated_at: now,
@@ -146,7 +156,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             email_verified: true,
             created_at: Timestamp::now(),
         };
-        users.create(&Account { user: user.clone(), password_hash: password.clone() }).await.map_err(|e| e.to_string())?;
+        users
+            .create(&Account { user: user.clone(), password_hash: password.clone() })
+            .await
+            .map_err(|e| e.to_string())?;
         tokens.push(issuer.issue(&user, Timestamp::now()).token);
     }
     let vendor = UserId::new();

@@ -40,13 +40,10 @@ impl Endpoint for CreateOrder {
         caller.require_role(&[Role::Customer, Role::Vendor])?;
         caller.require_verified_email()?;
         let key = idempotency_key(&req)?;
-        let request: serde_json::Value = body::json(&req)?;
+        let checkout = Checkout::try_from(body::json::<CheckoutRequest>(&req)?)?;
         // serde_json orders object keys, so the same body always hashes the same.
+        let request: serde_json::Value = body::json(&req)?;
         let request_hash = format!("{:x}", Sha256::digest(request.to_string().as_bytes()));
-        let checkout = Checkout::try_from(
-            serde_json::from_value::<CheckoutRequest>(request)
-                .map_err(|e| ApiError::validation("body", e.to_string()))?,
-        )?;
         let idempotency =
             key.map(|key| Idempotency { key: format!("checkout#{}#{key}", caller.user_id), request_hash });
         let (body, replayed) = match self.placement.place(caller.user_id, &checkout, idempotency).await? {

@@ -87,10 +87,12 @@ impl CheckoutRepo {
                 item.insert("requestHash".into(), s(&record.request_hash));
                 item.insert("response".into(), s(&record.response));
                 item.insert("expiresAt".into(), n(record.expires_at));
+                // A record past its replay window no longer holds its key (TTL deletes lazily).
                 let put = Put::builder()
                     .table_name(&self.idempotency)
                     .set_item(Some(item))
-                    .condition_expression("attribute_not_exists(pk)")
+                    .condition_expression("attribute_not_exists(pk) OR expiresAt <= :now")
+                    .expression_attribute_values(":now", n(now.unix_seconds()))
                     .build()
                     .map_err(ApiError::internal)?;
                 items.push(TransactWriteItem::builder().put(put).build());
@@ -120,10 +122,13 @@ impl CheckoutRepo {
     }
 
     /// The stored checkout for an idempotency key: (request hash, response).
-    pub async fn idempotency_record(&self, key: &str) -> Result<Option<(String, String)>, ApiError> {
+    /// The stored checkout of a key still within its replay window, as of `now`.
+    pub async fn idempotency_record(&self, key: &str, now: Timestamp) -> Result<Option<(String, String)>, ApiError> {
         let out =
             self.client.get_item().table_name(&self.idempotency).key("pk", s(key)).consistent_read(true).send().await?;
-        Ok(out.item.and_then(|item| {
+        // TTL deletes lazily: a record past its time is gone as far as replays are concerned.
+        let expires = |item: &HashMap<String, AttributeValue>| item.get("expiresAt")?.as_n().ok()?.parse::<i64>().ok();
+        Ok(out.item.filter(|item| expires(item).is_some_and(|at| at > now.unix_seconds())).and_then(|item| {
             Some((item.get("requestHash")?.as_s().ok()?.clone(), item.get("response")?.as_s().ok()?.clone()))
         }))
     }

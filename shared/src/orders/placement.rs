@@ -110,7 +110,7 @@ impl Placement {
     }
 
     async fn replay(&self, idempotency: &Idempotency) -> Result<Option<Outcome>, ApiError> {
-        match self.checkouts.idempotency_record(&idempotency.key).await? {
+        match self.checkouts.idempotency_record(&idempotency.key, self.clock.now()).await? {
             Some((hash, body)) if hash == idempotency.request_hash => Ok(Some(Outcome::Replayed(body))),
             Some(_) => Err(ApiError::IdempotencyKeyReused),
             None => Ok(None),
