@@ -24,7 +24,10 @@ pub trait Trigger: Send + Sync + 'static {
 pub async fn process<T: Trigger>(trigger: &T, event: &Event) -> DynamoDbEventResponse {
     let mut response = DynamoDbEventResponse::default();
     for record in &event.records {
-        if let Err(error) = trigger.handle(record).await {
+        // Boxed (and type-erased) so a trigger's deep future does not nest inside the batch's.
+        let handled: std::pin::Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + '_>> =
+            Box::pin(trigger.handle(record));
+        if let Err(error) = handled.await {
             tracing::error!(error = %error, cause = ?std::error::Error::source(&error).map(ToString::to_string), event_id = %record.event_id, "stream record failed");
             let mut failure = DynamoDbBatchItemFailure::default();
             failure.item_identifier = record.change.sequence_number.clone();
