@@ -10,7 +10,7 @@
 //! Indexes: `ByStatus` (status, id), `ByApplicant` (applicantId, id), `All` (kind, id); ids are
 //! ULIDs, so each index lists newest first when read backwards.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use serde::Serialize;
@@ -37,8 +37,9 @@ pub enum Listing {
     Of(UserId),
 }
 
+use crate::db::index_page::IndexPage;
 /// Where the next page starts: the key attributes of the last application read.
-pub type Position = BTreeMap<String, String>;
+pub use crate::db::index_page::Position;
 
 #[derive(Serialize)]
 struct Stored<'a> {
@@ -115,25 +116,9 @@ impl ApplicationRepo {
             Listing::WithStatus(status) => ("ByStatus", "status", status.as_str().to_owned()),
             Listing::Of(applicant) => ("ByApplicant", "applicantId", applicant.to_string()),
         };
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(index)
-            .key_condition_expression("#k = :v")
-            .expression_attribute_names("#k", attribute)
-            .expression_attribute_values(":v", AttributeValue::S(value))
-            .scan_index_forward(false)
-            .limit(limit)
-            .set_exclusive_start_key(start.map(|p| p.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect()))
-            .send()
-            .await?;
-        let items =
-            out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<Vec<_>, _>>()?;
-        let next = out.last_evaluated_key.map(|last| {
-            last.into_iter().filter_map(|(k, v)| v.as_s().ok().map(|s| (k, s.clone()))).collect::<Position>()
-        });
-        Ok((items, next))
+        IndexPage { table: &self.table, index, key: (attribute, value), filter: None, limit, start }
+            .read(&self.client)
+            .await
     }
 
     /// Records `decision` on a pending application and closes its guard, atomically: of two admins

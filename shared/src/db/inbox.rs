@@ -2,7 +2,7 @@
 //! `sk = n#<notificationId>` (ULIDs, so newest first when read backwards) and one `sk = unread`
 //! counter, changed in the same transactions as the notifications, so the unread count is exact.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,8 @@ pub struct InboxItem {
     pub created_at: Timestamp,
 }
 
-pub type Position = BTreeMap<String, String>;
+pub use crate::db::index_page::Position;
+use crate::db::index_page::{to_position, to_start};
 
 #[derive(Clone, Debug)]
 pub struct InboxRepo {
@@ -105,14 +106,11 @@ impl InboxRepo {
             .expression_attribute_values(":n", AttributeValue::S("n#".into()))
             .scan_index_forward(false)
             .limit(limit)
-            .set_exclusive_start_key(start.map(|p| p.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect()))
+            .set_exclusive_start_key(to_start(start))
             .send()
             .await?;
         let items = out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?;
-        let next = out
-            .last_evaluated_key
-            .map(|k| k.into_iter().filter_map(|(n, v)| v.as_s().ok().map(|s| (n, s.clone()))).collect());
-        Ok((items, next))
+        Ok((items, to_position(out.last_evaluated_key)))
     }
 
     pub async fn unread_count(&self, user: UserId) -> Result<u64, ApiError> {

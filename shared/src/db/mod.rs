@@ -11,6 +11,7 @@ pub mod checkouts;
 mod error;
 pub mod idempotency;
 pub mod inbox;
+pub mod index_page;
 pub mod listings;
 pub mod orders;
 pub mod products;

@@ -7,7 +7,7 @@
 //! read, in the same transaction that writes the orders (and the idempotency record): all or
 //! nothing, and never below zero. A product's status follows its stock within that transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use serde::Serialize;
@@ -34,7 +34,8 @@ pub enum Listing {
     OfVendor(UserId),
 }
 
-pub type Position = BTreeMap<String, String>;
+use crate::db::index_page::IndexPage;
+pub use crate::db::index_page::Position;
 
 #[derive(Serialize)]
 struct Stored<'a> {
@@ -94,30 +95,14 @@ impl OrderRepo {
             Listing::OfCustomer(user) => ("ByCustomer", "customerId", user.to_string()),
             Listing::OfVendor(user) => ("ByVendor", "vendorId", user.to_string()),
         };
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.orders)
-            .index_name(index)
-            .key_condition_expression("#k = :v")
-            .expression_attribute_names("#k", attribute)
-            .expression_attribute_values(":v", s(value))
-            .scan_index_forward(false)
-            .limit(limit)
-            .set_exclusive_start_key(start.map(|p| p.into_iter().map(|(k, v)| (k, s(v))).collect()));
-        if let (Some(status), Listing::OfCustomer(_) | Listing::OfVendor(_)) = (status, listing) {
-            query = query
-                .filter_expression("#status = :status")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":status", s(status.as_str()));
-        }
-        let out = query.send().await?;
-        let orders =
-            out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?;
-        let next = out
-            .last_evaluated_key
-            .map(|k| k.into_iter().filter_map(|(name, v)| v.as_s().ok().map(|s| (name, s.clone()))).collect());
-        Ok((orders, next))
+        // An owner's listing narrowed by status filters; the admin's status listing is its own index.
+        let filter = match (status, listing) {
+            (Some(status), Listing::OfCustomer(_) | Listing::OfVendor(_)) => {
+                Some(("status", status.as_str().to_owned()))
+            }
+            _ => None,
+        };
+        IndexPage { table: &self.orders, index, key: (attribute, value), filter, limit, start }.read(&self.client).await
     }
 
     /// Moves `order` to `to` if it is still where it was read; otherwise 409 `invalid_transition`.

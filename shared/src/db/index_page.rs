@@ -1,0 +1,60 @@
+//! One page of an index, newest first: what every "list my things" endpoint reads. Ids are ULIDs,
+//! so an index sorted by id read backwards is newest first, and the position of the last item
+//! read is where the next page starts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Where the next page starts: the key attributes of the last item read (all strings).
+pub type Position = BTreeMap<String, String>;
+
+pub fn to_start(position: Option<Position>) -> Option<HashMap<String, AttributeValue>> {
+    position.map(|p| p.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect())
+}
+
+pub fn to_position(key: Option<HashMap<String, AttributeValue>>) -> Option<Position> {
+    key.map(|k| k.into_iter().filter_map(|(name, v)| v.as_s().ok().map(|s| (name, s.clone()))).collect())
+}
+
+/// The query of one index partition, newest first.
+pub struct IndexPage<'a> {
+    pub table: &'a str,
+    pub index: &'a str,
+    /// The index's partition key attribute, and the value to read.
+    pub key: (&'a str, String),
+    /// An extra equality filter on a non-key attribute (a status).
+    pub filter: Option<(&'a str, String)>,
+    pub limit: i32,
+    pub start: Option<Position>,
+}
+
+impl IndexPage<'_> {
+    pub async fn read<T: DeserializeOwned>(
+        self,
+        client: &aws_sdk_dynamodb::Client,
+    ) -> Result<(Vec<T>, Option<Position>), ApiError> {
+        let mut query = client
+            .query()
+            .table_name(self.table)
+            .index_name(self.index)
+            .key_condition_expression("#k = :v")
+            .expression_attribute_names("#k", self.key.0)
+            .expression_attribute_values(":v", AttributeValue::S(self.key.1))
+            .scan_index_forward(false)
+            .limit(self.limit)
+            .set_exclusive_start_key(to_start(self.start));
+        if let Some((attribute, value)) = self.filter {
+            query = query
+                .filter_expression("#f = :f")
+                .expression_attribute_names("#f", attribute)
+                .expression_attribute_values(":f", AttributeValue::S(value));
+        }
+        let out = query.send().await?;
+        let items = out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?;
+        Ok((items, to_position(out.last_evaluated_key)))
+    }
+}
