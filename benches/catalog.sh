@@ -4,10 +4,11 @@
 #   bash benches/catalog.sh            # 100,000 products
 #   COUNT=20000 bash benches/catalog.sh
 #
-# Starts an in-memory DynamoDB Local and the runner (HTTP only, triggers off), loads COUNT products
-# with their listing and search entries (local/examples/load_catalog.rs), prints the entries one
-# page reads for each query, then measures each query with oha (REQUESTS requests over CONNECTIONS
-# connections, loopback only) and prints p50/p95. Everything is stopped on exit.
+# Starts an in-memory DynamoDB Local, loads COUNT products with their listing and search entries
+# into tables created without streams (local/examples/load_catalog.rs), prints the entries one page
+# reads for each query, starts the runner over those tables (HTTP only, triggers off), then
+# measures each query with oha (REQUESTS requests over CONNECTIONS connections, loopback only) and
+# prints p50/p95. Everything is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,14 +39,14 @@ java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLoc
 pids+=($!)
 endpoint="http://127.0.0.1:$port"
 for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.5; done
+log "loading $COUNT products"
+"$out/examples/load_catalog" "$endpoint" "" "$COUNT" | tee "$tmp/reads.md"
+
 "$out/souk-local" --dynamodb-endpoint "$endpoint" --data-dir "$tmp" --addr "$ADDR" --no-triggers >"$tmp/runner.log" 2>&1 &
 pids+=($!)
 ready=
 for _ in $(seq 1 120); do curl -sf "http://$ADDR/api/health" >/dev/null && { ready=1; break; }; sleep 0.5; done
 if [ -z "$ready" ]; then echo "the runner did not start:" >&2; cat "$tmp/runner.log" >&2; exit 1; fi
-
-log "loading $COUNT products"
-"$out/examples/load_catalog" "$endpoint" "" "$COUNT" | tee "$tmp/reads.md"
 
 measure() { # label, method, path, body
   local label=$1 method=$2 path=$3 body=${4:-}

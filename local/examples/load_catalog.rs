@@ -1,4 +1,5 @@
 //! Loads a realistic catalog into DynamoDB for benchmarks: `load_catalog ENDPOINT [PREFIX] [COUNT]`.
+//! It creates the tables (without streams) if they do not exist yet.
 //!
 //! Products and their listing and search entries are written directly, in parallel batches (the
 //! products trigger would write the same entries, one product at a time). Deterministic: the same

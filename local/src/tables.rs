@@ -23,14 +23,36 @@ pub async fn create_all(
     template: &Template,
     prefix: &str,
 ) -> Result<(), TableError> {
-    let creations = template.tables.iter().map(|table| create(client, table, prefix));
+    create_all_with(client, template, prefix, Streams::AsDeclared).await
+}
+
+/// Whether tables get the streams the template declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Streams {
+    AsDeclared,
+    /// For bulk loads with no trigger listening: DynamoDB Local slows down keeping stream records.
+    Off,
+}
+
+pub async fn create_all_with(
+    client: &aws_sdk_dynamodb::Client,
+    template: &Template,
+    prefix: &str,
+    streams: Streams,
+) -> Result<(), TableError> {
+    let creations = template.tables.iter().map(|table| create(client, table, prefix, streams));
     for result in futures::future::join_all(creations).await {
         result?;
     }
     Ok(())
 }
 
-async fn create(client: &aws_sdk_dynamodb::Client, table: &TableDef, prefix: &str) -> Result<(), TableError> {
+async fn create(
+    client: &aws_sdk_dynamodb::Client,
+    table: &TableDef,
+    prefix: &str,
+    streams: Streams,
+) -> Result<(), TableError> {
     let name = format!("{prefix}{}", table.logical_id);
     let bad = |message: &str| TableError::Definition { table: table.logical_id.clone(), message: message.to_owned() };
     let p = &table.properties;
@@ -44,7 +66,8 @@ async fn create(client: &aws_sdk_dynamodb::Client, table: &TableDef, prefix: &st
         request =
             request.global_secondary_indexes(global_index(index).ok_or_else(|| bad("bad GlobalSecondaryIndexes"))?);
     }
-    if let Some(view) = p.get("StreamSpecification").and_then(|s| s.get("StreamViewType")).and_then(Value::as_str) {
+    let view = p.get("StreamSpecification").and_then(|s| s.get("StreamViewType")).and_then(Value::as_str);
+    if let Some(view) = view.filter(|_| streams == Streams::AsDeclared) {
         let stream = StreamSpecification::builder()
             .stream_enabled(true)
             .stream_view_type(StreamViewType::from(view))
