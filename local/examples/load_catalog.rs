@@ -187,6 +187,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|i| shared::ids::UserId::created_at(Timestamp::from_unix_millis(1_750_000_000_000 + i)).to_string())
         .collect();
 
+    // Tables without streams: nothing listens during a benchmark, and DynamoDB Local slows down
+    // keeping a stream record of every write. A runner started afterwards keeps these tables.
+    let template = souk_local::template::Template::project()?;
+    souk_local::tables::create_all_with(&app.dynamodb, &template, &prefix, souk_local::tables::Streams::Off).await?;
     let existing = app
         .dynamodb
         .describe_table()
