@@ -131,15 +131,12 @@ impl Marketplace {
             .map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let (shutdown, stopped) = watch::channel(false);
-        streams::start(
-            &app.dynamodb,
-            streams_client(&options.dynamodb_endpoint),
-            &options.table_prefix,
-            subscribers,
-            stopped.clone(),
-        )
-        .await
-        .map_err(StartError::Streams)?;
+        if options.triggers {
+            let client = streams_client(&options.dynamodb_endpoint);
+            streams::start(&app.dynamodb, client, &options.table_prefix, subscribers, stopped.clone())
+                .await
+                .map_err(StartError::Streams)?;
+        }
         let state = Arc::new(State { router, outbox: Arc::clone(&outbox) });
         let server = tokio::spawn(serve(listener, state, stopped));
         Ok(Self { addr, outbox, admin, app, shutdown, server })
