@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Parser;
+use shared::accounts::admin::AdminBootstrap;
 use shared::accounts::tokens::KeyPair;
 use shared::accounts::{Email, Password};
 use shared::clock::SystemClock;
@@ -80,7 +81,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.data_dir.display()
     );
     if let (Some(admin), Ok(email)) = (marketplace.admin, std::env::var("SOUK_ADMIN_EMAIL")) {
-        println!("Admin account {email}: {admin:?}");
+        let made = match admin {
+            AdminBootstrap::Created(id) => format!("created ({id})"),
+            AdminBootstrap::Promoted(id) => format!("is a verified admin ({id})"),
+        };
+        println!("Admin account {email} {made}");
     }
     println!("Outbox (verification tokens and every notification): {}/_local/outbox", marketplace.url());
     println!("Try: curl {}/api/products    (Ctrl-C stops everything)", marketplace.url());
