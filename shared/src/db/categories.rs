@@ -84,11 +84,7 @@ impl CategoryRepo {
                 .expression_attribute_values(":revision", AttributeValue::N(STANDARD_REVISION.to_string()))
                 .send()
                 .await;
-            match result {
-                Ok(_) => written += 1,
-                Err(e) if super::error::is_condition_failure(&e) => {}
-                Err(e) => return Err(e.into()),
-            }
+            written += usize::from(super::error::applied(result)?);
         }
         Ok(written)
     }

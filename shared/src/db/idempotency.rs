@@ -37,11 +37,7 @@ impl IdempotencyStore {
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if super::error::is_condition_failure(&e) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        super::error::applied(result)
     }
 
     /// Gives a marker back when its effect failed, so a retry does it.

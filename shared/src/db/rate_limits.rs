@@ -75,7 +75,8 @@ impl RateLimiter {
 
     /// Gives back a unit taken by [`acquire`](Self::acquire) (a login that succeeded).
     pub async fn release(&self, permit: Permit) -> Result<(), ApiError> {
-        self.client
+        let result = self
+            .client
             .update_item()
             .table_name(&self.table)
             .key("pk", AttributeValue::S(permit.pk))
@@ -85,8 +86,7 @@ impl RateLimiter {
             .expression_attribute_values(":minus_one", AttributeValue::N("-1".into()))
             .expression_attribute_values(":zero", AttributeValue::N("0".into()))
             .send()
-            .await
-            .map(|_| ())
-            .or_else(|e| if super::error::is_condition_failure(&e) { Ok(()) } else { Err(e.into()) })
+            .await;
+        super::error::applied(result).map(|_| ())
     }
 }

@@ -186,7 +186,8 @@ impl SessionRepo {
     }
 
     async fn revoke(&self, session_id: SessionId) -> Result<(), ApiError> {
-        self.client
+        let result = self
+            .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(format!("session#{session_id}"))))
@@ -194,9 +195,8 @@ impl SessionRepo {
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":true", AttributeValue::Bool(true))
             .send()
-            .await
-            .map(|_| ())
-            .or_else(|e| if super::error::is_condition_failure(&e) { Ok(()) } else { Err(e.into()) })
+            .await;
+        super::error::applied(result).map(|_| ())
     }
 
     /// Stores an email verification token for `user_id`, valid for 24 hours.

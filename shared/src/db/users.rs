@@ -38,10 +38,6 @@ impl UserRepo {
         Self { client, table }
     }
 
-    pub fn table(&self) -> &str {
-        &self.table
-    }
-
     /// Creates the account; 409 `email_taken` if its email already has one.
     pub async fn create(&self, account: &Account) -> Result<(), ApiError> {
         let user = &account.user;
@@ -172,11 +168,7 @@ impl UserRepo {
             .expression_attribute_values(":customer", AttributeValue::S(Role::Customer.as_str().into()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if super::error::is_condition_failure(&e) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        super::error::applied(result)
     }
 
     /// Makes a user an admin with a verified email (the bootstrap of the first admin).

@@ -33,10 +33,6 @@ impl VendorRepo {
             .condition_expression("attribute_not_exists(id)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if super::error::is_condition_failure(&e) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        super::error::applied(result)
     }
 }
