@@ -8,11 +8,12 @@
 use std::io::BufRead;
 
 use clap::{Parser, Subcommand};
-use shared::accounts::admin::{AdminBootstrap, ensure_admin};
 use shared::accounts::tokens::KeyPair;
 use shared::accounts::{Email, Password};
 use shared::config::{Config, vars};
-use shared::db::{Table, UserRepo};
+use shared::db::UserRepo;
+use shared::services::admin_bootstrap::{AdminBootstrap, ensure_admin};
+use shared::tables::Table;
 
 #[derive(Parser)]
 #[command(name = "souk-admin", about = "Operator commands for a deployed Souk El-Sayarat")]
@@ -66,7 +67,7 @@ pub async fn run(
                 config = config.with(vars::DYNAMODB_ENDPOINT, endpoint);
             }
             let app = shared::App::new(config).await;
-            let users = UserRepo::from_app(&app)?;
+            let users = UserRepo::new(&app.database())?;
             match ensure_admin(&users, &email, &password, app.clock.now()).await? {
                 AdminBootstrap::Created(id) => writeln!(out, "created admin {email} ({id})")?,
                 AdminBootstrap::Promoted(id) => writeln!(out, "{email} ({id}) is now a verified admin")?,

@@ -140,8 +140,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let market = Marketplace::start(options).await?;
     let url = format!("{}/api/orders", market.url());
     let issuer = TokenIssuer::from_private_base64("key", &keys.private_pkcs8_base64)?;
-    let users = UserRepo::from_app(&market.app)?;
-    let products = ProductRepo::from_app(&market.app)?;
+    let users = UserRepo::new(&market.app.database())?;
+    let products = ProductRepo::new(&market.app.database())?;
 
     // Buyers: verified customers, made directly (registration's argon2 is not what is measured).
     let password = Password::parse("Kh@lid-Corolla-2019", &[])?.hash();

@@ -18,9 +18,10 @@ use shared::catalog::search::SearchQuery;
 use shared::catalog::{Condition, Governorate, Product, ProductId, ProductStatus};
 use shared::clock::Timestamp;
 use shared::config::Config;
-use shared::db::{ListingRepo, Table};
-use shared::http::query::QueryParams;
+use shared::db::ListingRepo;
 use shared::money::Money;
+use shared::params::Params;
+use shared::tables::Table;
 
 const MAKES: &[(&str, &str, &[&str])] = &[
     ("Toyota", "تويوتا", &["Corolla", "Yaris", "Camry", "Land Cruiser", "Fortuner"]),
@@ -233,7 +234,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Entries one page reads, for each benchmark query (the first page, limit 20).
-    let listings = ListingRepo::from_app(&app)?;
+    let listings = ListingRepo::new(&app.database())?;
     println!("| query | entries read for one page of 20 | items returned |");
     println!("| --- | ---: | ---: |");
     for (label, query) in LISTINGS {
@@ -242,7 +243,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .filter(|p| !p.is_empty())
             .map(|p| p.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())).unwrap())
             .collect();
-        let listing = ListingQuery::from_params(&QueryParams::from_pairs(pairs)).map_err(|e| e.to_string())?;
+        let listing = ListingQuery::from_params(&Params::new(pairs)).map_err(|e| e.to_string())?;
         let page = listings.page(&plan(&listing.filters, listing.sort), 20, None).await.map_err(|e| e.to_string())?;
         println!("| listing: {label} | {} | {} |", page.evaluated, page.product_ids.len());
     }

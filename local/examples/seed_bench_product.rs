@@ -23,8 +23,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = App::new(Config::local(&endpoint, &prefix, &[0; 32])).await;
 
     let product = corolla();
-    ProductRepo::from_app(&app)?.put(&product).await?;
-    ListingRepo::from_app(&app)?.reconcile(product.id, Some(&product)).await?;
+    ProductRepo::new(&app.database())?.put(&product).await?;
+    ListingRepo::new(&app.database())?.reconcile(product.id, Some(&product)).await?;
     println!("{}", product.id);
     Ok(())
 }

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Parser;
-use shared::accounts::admin::AdminBootstrap;
 use shared::accounts::tokens::KeyPair;
 use shared::accounts::{Email, Password};
 use shared::clock::SystemClock;
+use shared::services::admin_bootstrap::AdminBootstrap;
 use souk_local::dynamodb_local::{self, DynamoDbLocal, Storage};
 use souk_local::{Marketplace, Options};
 

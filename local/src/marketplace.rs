@@ -11,11 +11,11 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use shared::accounts::admin::{AdminBootstrap, ensure_admin};
 use shared::accounts::{Email, Password};
 use shared::clock::Clock;
 use shared::config::{Config, ConfigError, vars};
 use shared::db::{CategoryRepo, UserRepo};
+use shared::services::admin_bootstrap::{AdminBootstrap, ensure_admin};
 use shared::{ApiError, App};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -27,7 +27,7 @@ use crate::streams::{self, Subscriber};
 use crate::tables::{self, TableError};
 use crate::template::{EnvValue, Function, Template, TemplateError};
 use crate::{cors, gateway};
-use shared::db::Table;
+use shared::tables::Table;
 
 pub struct Options {
     pub addr: SocketAddr,
@@ -94,10 +94,10 @@ impl Marketplace {
         let app = App::new(runner_config).await.with_clock(Arc::clone(&options.clock)).with_publisher(outbox.clone());
         tables::create_all(&app.dynamodb, &template, &options.table_prefix).await?;
         let runner_error = |source| StartError::Function { function: "runner".into(), source };
-        CategoryRepo::from_app(&app).map_err(runner_error)?.seed_standard().await.map_err(StartError::Seed)?;
+        CategoryRepo::new(&app.database()).map_err(runner_error)?.seed_standard().await.map_err(StartError::Seed)?;
         let admin = match &options.admin {
             Some((email, password)) => {
-                let users = UserRepo::from_app(&app).map_err(runner_error)?;
+                let users = UserRepo::new(&app.database()).map_err(runner_error)?;
                 Some(ensure_admin(&users, email, password, app.clock.now()).await.map_err(StartError::Admin)?)
             }
             None => None,

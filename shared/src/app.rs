@@ -5,9 +5,12 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig, timeout::TimeoutConfig};
 
+use crate::accounts::tokens::TokenIssuer;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, vars};
-use crate::notify::{Publisher, SnsPublisher};
+use crate::db::Database;
+use crate::notify::Publisher;
+use crate::sns::SnsPublisher;
 
 #[derive(Clone)]
 pub struct App {
@@ -15,6 +18,8 @@ pub struct App {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub clock: Arc<dyn Clock>,
     publisher: Option<Arc<dyn Publisher>>,
+    /// The token-signing key kept in SSM, fetched at cold start by the functions that name it.
+    stored_signing_key: Option<Result<String, String>>,
 }
 
 impl std::fmt::Debug for App {
@@ -52,13 +57,14 @@ impl App {
                     .build(),
             ),
         };
-        let publisher = match config.get(vars::NOTIFICATIONS_TOPIC_ARN) {
-            Some(topic) => {
-                Some(Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref()), topic)) as Arc<dyn Publisher>)
-            }
+        let publisher = config
+            .get(vars::NOTIFICATIONS_TOPIC_ARN)
+            .map(|topic| Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref()), topic)) as Arc<dyn Publisher>);
+        let stored_signing_key = match config.get(vars::JWT_PRIVATE_KEY_PARAMETER) {
+            Some(name) => Some(stored_signing_key(name, aws.as_ref()).await),
             None => None,
         };
-        Self { config, dynamodb, clock: Arc::new(SystemClock), publisher }
+        Self { config, dynamodb, clock: Arc::new(SystemClock), publisher, stored_signing_key }
     }
 
     /// The same clients under another configuration: the local runner gives every function its
@@ -80,6 +86,25 @@ impl App {
     /// Where notifications go; configured only for functions that send them.
     pub fn publisher(&self) -> Result<Arc<dyn Publisher>, ConfigError> {
         self.publisher.clone().ok_or(ConfigError::Missing(vars::NOTIFICATIONS_TOPIC_ARN))
+    }
+
+    /// The tables this function's configuration names, over the shared client.
+    pub fn database(&self) -> Database {
+        Database::new(self.dynamodb.clone(), self.config.clone(), Arc::clone(&self.clock))
+    }
+
+    /// What signs access tokens: the key inline in the configuration (local development) or the
+    /// SSM SecureString parameter it names (AWS). Only the token-issuing functions have either.
+    pub fn token_issuer(&self) -> Result<TokenIssuer, ConfigError> {
+        let key = match (self.config.get(vars::JWT_PRIVATE_KEY), &self.stored_signing_key) {
+            (Some(inline), _) => inline.to_owned(),
+            (None, Some(Ok(stored))) => stored.clone(),
+            (None, Some(Err(reason))) => {
+                return Err(ConfigError::Load { name: vars::JWT_PRIVATE_KEY_PARAMETER, reason: reason.clone() });
+            }
+            (None, None) => return Err(ConfigError::Missing(vars::JWT_PRIVATE_KEY_PARAMETER)),
+        };
+        TokenIssuer::from_private_base64(vars::JWT_PRIVATE_KEY, &key)
     }
 }
 
@@ -124,22 +149,18 @@ fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>) -> aws_sdk_s
     }
 }
 
-/// The private signing key: inline locally, from SSM Parameter Store (SecureString) in AWS.
-pub async fn load_private_key(config: &Config) -> Result<String, ConfigError> {
-    if let Some(inline) = config.get(vars::JWT_PRIVATE_KEY) {
-        return Ok(inline.to_owned());
-    }
-    let name = config.require(vars::JWT_PRIVATE_KEY_PARAMETER)?;
-    let aws = aws_config::defaults(BehaviorVersion::latest()).load().await;
+/// The signing key in SSM Parameter Store (SecureString), or why it could not be read.
+async fn stored_signing_key(name: &str, aws: Option<&aws_config::SdkConfig>) -> Result<String, String> {
+    let aws = match aws {
+        Some(aws) => aws.clone(),
+        None => aws_config::defaults(BehaviorVersion::latest()).load().await,
+    };
     let output = aws_sdk_ssm::Client::new(&aws)
         .get_parameter()
         .name(name)
         .with_decryption(true)
         .send()
         .await
-        .map_err(|e| ConfigError::Load { name: vars::JWT_PRIVATE_KEY_PARAMETER, reason: e.to_string() })?;
-    output
-        .parameter
-        .and_then(|p| p.value)
-        .ok_or(ConfigError::Load { name: vars::JWT_PRIVATE_KEY_PARAMETER, reason: "parameter has no value".into() })
+        .map_err(|e| aws_sdk_ssm::error::DisplayErrorContext(e).to_string())?;
+    output.parameter.and_then(|p| p.value).ok_or_else(|| "parameter has no value".to_owned())
 }

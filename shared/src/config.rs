@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::Table;
+use crate::tables::Table;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {

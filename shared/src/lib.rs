@@ -1,29 +1,39 @@
 //! The Souk El-Sayarat domain crate: every function is a thin shell over what lives here.
 //!
-//! - [`config`] and [`app`]: what a function reads from its environment and builds once at cold start.
-//! - [`error`]: the one error type of the API; [`http::problem`] turns it into problem+json.
-//! - [`http`]: request parsing (JSON bodies, typed query parameters), responses, the endpoint wrapper.
-//! - [`cursor`]: opaque, tamper-evident page cursors bound to the query they came from.
-//! - [`money`], [`catalog`]: domain types that cannot hold an illegal value.
-//! - [`db`]: DynamoDB tables and repositories.
-//! - [`telemetry`]: JSON logs through `tracing`.
+//! Its modules stand in five layers, ground floor first; a module imports only from its own layer
+//! or those below, and no two modules import each other (`tests/layers.rs` checks both).
+//!
+//! 1. Values: [`ids`], [`money`], [`clock`], [`error`], [`fields`], [`params`], [`tables`],
+//!    [`config`], [`cursor`], [`etag`], [`retry`]. No I/O, no HTTP.
+//! 2. Domain: [`accounts`], [`catalog`], [`vendors`], [`orders`], [`notify`]: types that parse on
+//!    construction, and pure rules. No AWS SDK, no `lambda_http`.
+//! 3. Stores: [`db`] (one module per table) and [`sns`], over the AWS SDK.
+//! 4. Services: [`services`], what combines stores and publishers.
+//! 5. Edges: [`http`] (requests → domain, errors → problem+json), [`streams`], [`app`] (clients
+//!    built once), [`lambda`] (the runtime loop), [`telemetry`].
 
 pub mod accounts;
 pub mod app;
-pub mod auth;
 pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod cursor;
 pub mod db;
 pub mod error;
+pub mod etag;
 pub mod fields;
 pub mod http;
 pub mod ids;
+pub mod lambda;
 pub mod money;
 pub mod notify;
 pub mod orders;
+pub mod params;
+pub mod retry;
+pub mod services;
+pub mod sns;
 pub mod streams;
+pub mod tables;
 pub mod telemetry;
 pub mod vendors;
 

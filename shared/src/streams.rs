@@ -4,13 +4,12 @@
 //! arrive more than once.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
-use lambda_runtime::{LambdaEvent, service_fn};
 use serde::de::DeserializeOwned;
 
+use crate::accounts::audit::Origin;
 use crate::error::ApiError;
 
 pub use aws_lambda_events::event::dynamodb::{Event as StreamEvent, EventRecord as StreamRecord};
@@ -38,16 +37,6 @@ pub async fn process<T: Trigger>(trigger: &T, event: &Event) -> DynamoDbEventRes
     response
 }
 
-/// The Lambda entry point of a stream trigger.
-pub async fn run_on_lambda<T: Trigger>(trigger: T) -> Result<(), lambda_runtime::Error> {
-    let trigger = Arc::new(trigger);
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| {
-        let trigger = Arc::clone(&trigger);
-        async move { Ok::<_, lambda_runtime::Error>(process(trigger.as_ref(), &event.payload).await) }
-    }))
-    .await
-}
-
 /// The item after the change, if the stream carries it.
 pub fn new_image<T: DeserializeOwned>(record: &EventRecord) -> Result<Option<T>, ApiError> {
     image(&record.change.new_image)
@@ -63,4 +52,19 @@ fn image<T: DeserializeOwned>(item: &serde_dynamo::Item) -> Result<Option<T>, Ap
         return Ok(None);
     }
     Ok(Some(serde_dynamo::from_item(item.clone())?))
+}
+
+/// The string key attribute `name` of the item a change record is about, parsed.
+pub fn key<T: std::str::FromStr>(record: &EventRecord, name: &str) -> Result<T, ApiError> {
+    match record.change.keys.get(name) {
+        Some(serde_dynamo::AttributeValue::S(value)) => {
+            value.parse().map_err(|_| ApiError::internal(format!("record key {name} does not parse")))
+        }
+        _ => Err(ApiError::internal(format!("record without a {name} key"))),
+    }
+}
+
+/// Where a trigger's effects come from, as the audit log records it: the stream event.
+pub fn origin(record: &EventRecord) -> Origin {
+    Origin { request_id: record.event_id.clone(), source_ip: String::new() }
 }

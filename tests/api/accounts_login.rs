@@ -107,6 +107,6 @@ async fn the_admin_from_the_environment_can_log_in_and_a_restart_keeps_one_admin
     assert_eq!(admin.user["role"], "admin");
     assert_eq!(admin.user["emailVerified"], true);
     let again = TestMarketplace::spawn_with_prefix(&market.table_prefix).await;
-    assert!(matches!(again.marketplace.admin, Some(shared::accounts::admin::AdminBootstrap::Promoted(_))));
+    assert!(matches!(again.marketplace.admin, Some(shared::services::admin_bootstrap::AdminBootstrap::Promoted(_))));
     assert_eq!(again.admin().await.user_id(), admin.user_id());
 }

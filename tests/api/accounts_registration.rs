@@ -157,7 +157,7 @@ async fn when_the_verification_message_cannot_be_sent_nothing_is_kept_and_a_retr
 
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));
-    let users = shared::db::UserRepo::from_app(market.app()).unwrap();
+    let users = shared::db::UserRepo::new(&market.app().database()).unwrap();
     let email = shared::accounts::Email::parse("mona.hassan@example.com").unwrap();
     assert!(users.find_by_email(&email).await.unwrap().is_none(), "no half-made account");
     let retried = market.register("mona.hassan@example.com", PASSWORD, "منى حسن").await;

@@ -8,7 +8,8 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 use shared::accounts::tokens::{AUDIENCE, Claims, ISSUER, KeyPair, TokenIssuer};
 use shared::accounts::{Email, PersonName, Role, User};
-use shared::db::{Table, UserRepo};
+use shared::db::UserRepo;
+use shared::tables::Table;
 use souk_tests::accounts::Session;
 use souk_tests::{TestMarketplace, signing_keys};
 
@@ -182,7 +183,11 @@ async fn a_role_change_takes_effect_at_the_next_refresh() {
     let market = TestMarketplace::spawn().await;
     let session = market.verified_customer("promoted@example.com").await;
     assert_eq!(claims(&session.access_token)["role"], "customer");
-    UserRepo::from_app(market.app()).unwrap().promote_to_admin(session.user_id().parse().unwrap()).await.unwrap();
+    UserRepo::new(&market.app().database())
+        .unwrap()
+        .promote_to_admin(session.user_id().parse().unwrap())
+        .await
+        .unwrap();
 
     assert_eq!(claims(&session.access_token)["role"], "customer", "an issued token does not change");
     let refreshed = Session::from_response(&refresh(&market, &session.refresh_token).await);

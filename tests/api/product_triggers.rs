@@ -37,7 +37,7 @@ async fn titles(market: &TestMarketplace, query: &str) -> Vec<String> {
 #[tokio::test]
 async fn duplicated_and_reordered_records_leave_the_entries_as_the_product_is_now() {
     let market = TestMarketplace::spawn().await;
-    let products = ProductRepo::from_app(market.app()).unwrap();
+    let products = ProductRepo::new(&market.app().database()).unwrap();
     let created = on_product_created::OnProductCreated::new(market.app()).unwrap();
     let changed = on_product_changed::OnProductChanged::new(market.app()).unwrap();
 

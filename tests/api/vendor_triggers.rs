@@ -108,7 +108,7 @@ async fn a_re_delivered_approval_makes_one_vendor_and_one_notification() {
         .app()
         .dynamodb
         .query()
-        .table_name(market.app().config.table(shared::db::Table::AuditLog).unwrap())
+        .table_name(market.app().config.table(shared::tables::Table::AuditLog).unwrap())
         .key_condition_expression("pk = :pk")
         .expression_attribute_values(
             ":pk",

@@ -157,7 +157,7 @@ async fn two_admins_deciding_at_once_exactly_one_decision_sticks() {
     let market = TestMarketplace::spawn().await;
     let first_admin = market.admin().await;
     let other = market.verified_customer("second-admin@example.com").await;
-    shared::db::UserRepo::from_app(market.app())
+    shared::db::UserRepo::new(&market.app().database())
         .unwrap()
         .promote_to_admin(other.user_id().parse().unwrap())
         .await

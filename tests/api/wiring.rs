@@ -24,7 +24,7 @@ fn dir_names(path: &Path) -> BTreeSet<String> {
     std::fs::read_dir(path).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
 }
 
-/// `get-products` → `getProducts`, the function's name in ARCHITECTURE and the operationId.
+/// `get-products` → `getProducts`: the function's name in template.yaml and its operationId in openapi.yaml.
 fn camel(binary: &str) -> String {
     let mut parts = binary.split('-');
     let first = parts.next().unwrap().to_owned();

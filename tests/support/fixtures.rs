@@ -7,7 +7,7 @@ use futures::StreamExt;
 use shared::catalog::product::{Compatibility, Location, Part, Vehicle};
 use shared::catalog::{Condition, Governorate, Product, ProductId, ProductStatus};
 use shared::clock::Timestamp;
-use shared::db::{ListingRepo, ProductRepo, Table};
+use shared::db::{ListingRepo, ProductRepo};
 use shared::money::Money;
 
 use crate::TestMarketplace;
@@ -76,11 +76,8 @@ pub fn part(title: &str, fits: &[(&str, &str)], price_egp: u64, minutes: i64) ->
 
 impl TestMarketplace {
     fn repos(&self) -> (ProductRepo, ListingRepo) {
-        let app = self.app();
-        (
-            ProductRepo::new(app.dynamodb.clone(), app.config.table(Table::Products).unwrap()),
-            ListingRepo::new(app.dynamodb.clone(), app.config.table(Table::ProductListings).unwrap()),
-        )
+        let db = self.app().database();
+        (ProductRepo::new(&db).unwrap(), ListingRepo::new(&db).unwrap())
     }
 
     /// Puts products in the catalog, their listing entries with them.

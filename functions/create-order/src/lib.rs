@@ -1,13 +1,12 @@
 //! `POST /api/orders`: a verified customer checks out. One order per vendor, all or none, stock
 //! taken atomically at the server's prices; `Idempotency-Key` makes a retry safe.
 
-use sha2::{Digest, Sha256};
 use shared::accounts::Role;
-use shared::auth::Authenticator;
 use shared::config::ConfigError;
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, header};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, header};
 use shared::orders::checkout::{Checkout, CheckoutRequest};
-use shared::orders::placement::{Idempotency, Outcome, Placement};
+use shared::orders::idempotency_key::{self, IdempotencyKey};
+use shared::services::checkout::{Idempotency, Outcome, Placement};
 use shared::{ApiError, App};
 
 pub struct CreateOrder {
@@ -15,23 +14,10 @@ pub struct CreateOrder {
     placement: Placement,
 }
 
-pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
-
 impl CreateOrder {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { auth: Authenticator::new(app)?, placement: Placement::from_app(app)? })
+        Ok(Self { auth: Authenticator::new(app)?, placement: Placement::new(&app.database())? })
     }
-}
-
-/// The key a client sent: 1–64 characters of `[A-Za-z0-9._:-]`.
-fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get(IDEMPOTENCY_KEY) else { return Ok(None) };
-    let key = value.to_str().ok().filter(|k| {
-        (1..=64).contains(&k.len())
-            && k.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
-    });
-    key.map(|k| Some(k.to_owned()))
-        .ok_or_else(|| ApiError::validation("Idempotency-Key", "must be 1 to 64 characters of A-Z a-z 0-9 . _ : -"))
 }
 
 impl Endpoint for CreateOrder {
@@ -41,11 +27,10 @@ impl Endpoint for CreateOrder {
         caller.require_verified_email()?;
         let key = idempotency_key(&req)?;
         let checkout = Checkout::try_from(body::json::<CheckoutRequest>(&req)?)?;
-        // serde_json orders object keys, so the same body always hashes the same.
-        let request: serde_json::Value = body::json(&req)?;
-        let request_hash = format!("{:x}", Sha256::digest(request.to_string().as_bytes()));
-        let idempotency =
-            key.map(|key| Idempotency { key: format!("checkout#{}#{key}", caller.user_id), request_hash });
+        let idempotency = match key {
+            Some(key) => Some(Idempotency::new(&key, caller.user_id, &body::json(&req)?)),
+            None => None,
+        };
         let (body, replayed) = match self.placement.place(caller.user_id, &checkout, idempotency).await? {
             Outcome::Placed(body) => (body, false),
             Outcome::Replayed(body) => (body, true),
@@ -57,4 +42,11 @@ impl Endpoint for CreateOrder {
         }
         Ok(response.body(Body::Text(body)).expect("a JSON response"))
     }
+}
+
+/// The `Idempotency-Key` header, if sent.
+fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, ApiError> {
+    let Some(value) = req.headers().get(idempotency_key::HEADER) else { return Ok(None) };
+    let raw = value.to_str().unwrap_or_default();
+    IdempotencyKey::parse(raw).map(Some).map_err(|e| ApiError::Validation(vec![e]))
 }

@@ -4,12 +4,11 @@
 use std::sync::Arc;
 
 use shared::accounts::Role;
-use shared::auth::Authenticator;
 use shared::catalog::product_input::ProductRequest;
 use shared::clock::Clock;
 use shared::config::ConfigError;
 use shared::db::ProductRepo;
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, header, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, header, response};
 use shared::{ApiError, App};
 
 pub struct CreateProduct {
@@ -22,7 +21,7 @@ impl CreateProduct {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
         Ok(Self {
             auth: Authenticator::new(app)?,
-            products: ProductRepo::from_app(app)?,
+            products: ProductRepo::new(&app.database())?,
             clock: Arc::clone(&app.clock),
         })
     }

@@ -5,11 +5,10 @@
 use std::sync::Arc;
 
 use shared::accounts::Role;
-use shared::auth::Authenticator;
 use shared::clock::Clock;
 use shared::config::ConfigError;
 use shared::db::ApplicationRepo;
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, path, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, path, response};
 use shared::ids::ApplicationId;
 use shared::vendors::application::DecisionRequest;
 use shared::vendors::responses::ApplicationResponse;
@@ -25,7 +24,7 @@ impl DecideVendorApplication {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
         Ok(Self {
             auth: Authenticator::new(app)?,
-            applications: ApplicationRepo::from_app(app)?,
+            applications: ApplicationRepo::new(&app.database())?,
             clock: Arc::clone(&app.clock),
         })
     }

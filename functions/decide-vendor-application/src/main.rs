@@ -1,8 +1,6 @@
-//! Lambda entry point: telemetry and clients once per cold start, then the runtime loop.
+//! Lambda entry point: see `shared::lambda`.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::telemetry::init();
-    let app = shared::App::from_env().await;
-    shared::http::run_on_lambda(decide_vendor_application::DecideVendorApplication::new(&app)?).await
+async fn main() -> Result<(), shared::lambda::Error> {
+    shared::lambda::serve_http(decide_vendor_application::DecideVendorApplication::new).await
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use shared::catalog::Category;
 use shared::config::ConfigError;
-use shared::db::{CategoryRepo, Table};
+use shared::db::CategoryRepo;
 use shared::http::{Body, Endpoint, Request, Response, response};
 use shared::{ApiError, App};
 
@@ -21,7 +21,7 @@ struct Categories {
 
 impl GetCategories {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { categories: CategoryRepo::new(app.dynamodb.clone(), app.config.table(Table::Categories)?) })
+        Ok(Self { categories: CategoryRepo::new(&app.database())? })
     }
 }
 

@@ -1,10 +1,9 @@
 //! `GET /api/me`: the caller's own account.
 
 use shared::accounts::session_tokens::UserResponse;
-use shared::auth::Authenticator;
 use shared::config::ConfigError;
 use shared::db::UserRepo;
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, response};
 use shared::{ApiError, App};
 
 pub struct GetMe {
@@ -14,7 +13,7 @@ pub struct GetMe {
 
 impl GetMe {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { auth: Authenticator::new(app)?, users: UserRepo::from_app(app)? })
+        Ok(Self { auth: Authenticator::new(app)?, users: UserRepo::new(&app.database())? })
     }
 }
 

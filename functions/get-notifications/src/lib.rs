@@ -1,13 +1,13 @@
 //! `GET /api/notifications`: the caller's inbox, newest first, with the unread count.
 
 use serde::Serialize;
-use shared::auth::Authenticator;
 use shared::config::ConfigError;
 use shared::cursor::CursorCodec;
-use shared::db::inbox::{InboxItem, InboxRepo, Position};
+use shared::db::inbox::{InboxRepo, Position};
 use shared::error::FieldErrors;
-use shared::http::query::{QueryParams, int_in};
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, query, response};
+use shared::notify::InboxItem;
+use shared::params::int_in;
 use shared::{ApiError, App};
 
 pub struct GetNotifications {
@@ -28,7 +28,7 @@ impl GetNotifications {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
         Ok(Self {
             auth: Authenticator::new(app)?,
-            inbox: InboxRepo::from_app(app)?,
+            inbox: InboxRepo::new(&app.database())?,
             cursors: CursorCodec::new(app.config.cursor_secret()?),
         })
     }
@@ -37,7 +37,7 @@ impl GetNotifications {
 impl Endpoint for GetNotifications {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
         let caller = self.auth.caller(&req)?;
-        let params = QueryParams::parse(&req, &["limit", "cursor"])?;
+        let params = query::parse(&req, &["limit", "cursor"])?;
         let mut errors = FieldErrors::default();
         let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
         errors.finish(|| ())?;

@@ -1,9 +1,8 @@
 //! `GET /api/orders/{id}`: the order, for its customer, its vendor or an admin; anyone else 404.
 
-use shared::auth::Authenticator;
 use shared::config::ConfigError;
 use shared::db::OrderRepo;
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, path, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, path, response};
 use shared::ids::OrderId;
 use shared::{ApiError, App};
 
@@ -14,7 +13,7 @@ pub struct GetOrder {
 
 impl GetOrder {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { auth: Authenticator::new(app)?, orders: OrderRepo::from_app(app)? })
+        Ok(Self { auth: Authenticator::new(app)?, orders: OrderRepo::new(&app.database())? })
     }
 }
 

@@ -2,16 +2,15 @@
 //! optionally by `status`; newest first, cursor-paged.
 
 use shared::accounts::Role;
-use shared::auth::Authenticator;
 use shared::config::ConfigError;
 use shared::cursor::CursorCodec;
 use shared::db::OrderRepo;
 use shared::db::orders::{Listing, Position};
 use shared::error::FieldErrors;
 use shared::http::page::Page;
-use shared::http::query::{QueryParams, int_in};
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, query, response};
 use shared::orders::OrderStatus;
+use shared::params::int_in;
 use shared::{ApiError, App};
 
 pub struct GetOrders {
@@ -24,7 +23,7 @@ impl GetOrders {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
         Ok(Self {
             auth: Authenticator::new(app)?,
-            orders: OrderRepo::from_app(app)?,
+            orders: OrderRepo::new(&app.database())?,
             cursors: CursorCodec::new(app.config.cursor_secret()?),
         })
     }
@@ -33,7 +32,7 @@ impl GetOrders {
 impl Endpoint for GetOrders {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
         let caller = self.auth.caller(&req)?;
-        let params = QueryParams::parse(&req, &["status", "limit", "cursor"])?;
+        let params = query::parse(&req, &["status", "limit", "cursor"])?;
         let mut errors = FieldErrors::default();
         let status = errors.take(params.get("status", str::parse::<OrderStatus>)).flatten();
         let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);

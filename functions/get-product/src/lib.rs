@@ -2,7 +2,7 @@
 
 use shared::catalog::ProductId;
 use shared::config::ConfigError;
-use shared::db::{ProductRepo, Table};
+use shared::db::ProductRepo;
 use shared::http::{Body, Endpoint, Request, Response, path, response};
 use shared::{ApiError, App};
 
@@ -15,7 +15,7 @@ pub struct GetProduct {
 
 impl GetProduct {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { products: ProductRepo::new(app.dynamodb.clone(), app.config.table(Table::Products)?) })
+        Ok(Self { products: ProductRepo::new(&app.database())? })
     }
 }
 

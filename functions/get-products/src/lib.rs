@@ -6,10 +6,9 @@ use shared::catalog::listing_index;
 use shared::config::ConfigError;
 use shared::cursor::CursorCodec;
 use shared::db::listings::Position;
-use shared::db::{ListingRepo, ProductRepo, Table};
+use shared::db::{ListingRepo, ProductRepo};
 use shared::http::page::Page;
-use shared::http::query::QueryParams;
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, response};
+use shared::http::{Body, Endpoint, Request, Response, StatusCode, query, response};
 use shared::{ApiError, App};
 
 pub struct GetProducts {
@@ -20,18 +19,18 @@ pub struct GetProducts {
 
 impl GetProducts {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        let config = &app.config;
+        let db = app.database();
         Ok(Self {
-            listings: ListingRepo::new(app.dynamodb.clone(), config.table(Table::ProductListings)?),
-            products: ProductRepo::new(app.dynamodb.clone(), config.table(Table::Products)?),
-            cursors: CursorCodec::new(config.cursor_secret()?),
+            listings: ListingRepo::new(&db)?,
+            products: ProductRepo::new(&db)?,
+            cursors: CursorCodec::new(app.config.cursor_secret()?),
         })
     }
 }
 
 impl Endpoint for GetProducts {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
-        let query = ListingQuery::from_params(&QueryParams::parse(&req, listing::PARAMS)?)?;
+        let query = ListingQuery::from_params(&query::parse(&req, listing::PARAMS)?)?;
         let scope = query.scope();
         let start = query.cursor.as_deref().map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
         let plan = listing_index::plan(&query.filters, query.sort);

@@ -1,16 +1,16 @@
 //! `GET /api/vendor-applications` (admins: all, optionally by `status`; anyone else: their own) and
 //! `GET /api/vendor-applications/{id}` (admins, or the applicant; anyone else 404).
 
-use shared::auth::{Authenticator, Caller};
+use shared::accounts::Caller;
 use shared::config::ConfigError;
 use shared::cursor::CursorCodec;
 use shared::db::ApplicationRepo;
 use shared::db::applications::{Listing, Position};
 use shared::error::FieldErrors;
 use shared::http::page::Page;
-use shared::http::query::{QueryParams, int_in};
-use shared::http::{Body, Endpoint, Request, RequestExt, Response, StatusCode, path, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, RequestExt, Response, StatusCode, path, query, response};
 use shared::ids::ApplicationId;
+use shared::params::int_in;
 use shared::vendors::ApplicationStatus;
 use shared::vendors::responses::ApplicationResponse;
 use shared::{ApiError, App};
@@ -25,7 +25,7 @@ impl GetVendorApplications {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
         Ok(Self {
             auth: Authenticator::new(app)?,
-            applications: ApplicationRepo::from_app(app)?,
+            applications: ApplicationRepo::new(&app.database())?,
             cursors: CursorCodec::new(app.config.cursor_secret()?),
         })
     }
@@ -38,7 +38,7 @@ impl GetVendorApplications {
     }
 
     async fn list(&self, caller: &Caller, req: &Request) -> Result<Response<Body>, ApiError> {
-        let params = QueryParams::parse(req, &["status", "limit", "cursor"])?;
+        let params = query::parse(req, &["status", "limit", "cursor"])?;
         let mut errors = FieldErrors::default();
         let status = errors.take(params.get("status", str::parse::<ApplicationStatus>)).flatten();
         let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);

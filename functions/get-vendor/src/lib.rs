@@ -15,7 +15,7 @@ pub struct GetVendor {
 
 impl GetVendor {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { vendors: VendorRepo::from_app(app)? })
+        Ok(Self { vendors: VendorRepo::new(&app.database())? })
     }
 }
 

@@ -2,12 +2,14 @@
 
 use serde::Serialize;
 use shared::config::ConfigError;
-use shared::db::{self, Table};
+use shared::db::Database;
 use shared::http::{Body, Endpoint, Request, Response, StatusCode, header, response};
+use shared::tables::Table;
 use shared::{ApiError, App};
 
 pub struct Health {
-    dynamodb: aws_sdk_dynamodb::Client,
+    db: Database,
+    /// The table the ping reads (any table answers for the database).
     table: String,
 }
 
@@ -28,13 +30,14 @@ const RETRY_AFTER_SECS: u32 = 5;
 
 impl Health {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { dynamodb: app.dynamodb.clone(), table: app.config.table(Table::Categories)? })
+        let db = app.database();
+        Ok(Self { table: db.table(Table::Categories)?, db })
     }
 }
 
 impl Endpoint for Health {
     async fn handle(&self, _req: Request) -> Result<Response<Body>, ApiError> {
-        let database_up = db::ping(&self.dynamodb, &self.table).await.is_ok();
+        let database_up = self.db.ping(&self.table).await.is_ok();
         let (status, report) = if database_up {
             (StatusCode::OK, Report { status: "ok", version: shared::VERSION, checks: Checks { database: "ok" } })
         } else {

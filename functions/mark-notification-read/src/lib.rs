@@ -1,10 +1,9 @@
 //! `POST /api/notifications/{id}/read`: marks one of the caller's notifications read (204, also
 //! when it already was); anyone else's, or an unknown id, is 404.
 
-use shared::auth::Authenticator;
 use shared::config::ConfigError;
 use shared::db::inbox::InboxRepo;
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, path};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, path};
 use shared::ids::NotificationId;
 use shared::{ApiError, App};
 
@@ -15,7 +14,7 @@ pub struct MarkNotificationRead {
 
 impl MarkNotificationRead {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { auth: Authenticator::new(app)?, inbox: InboxRepo::from_app(app)? })
+        Ok(Self { auth: Authenticator::new(app)?, inbox: InboxRepo::new(&app.database())? })
     }
 }
 

@@ -1,8 +1,6 @@
-//! Lambda entry point of a stream trigger: telemetry and clients once per cold start.
+//! Lambda entry point: see `shared::lambda`.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::telemetry::init();
-    let app = shared::App::from_env().await;
-    shared::streams::run_on_lambda(on_order_updated::OnOrderUpdated::new(&app)?).await
+async fn main() -> Result<(), shared::lambda::Error> {
+    shared::lambda::serve_stream(on_order_updated::OnOrderUpdated::new).await
 }

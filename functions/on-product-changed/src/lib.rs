@@ -1,9 +1,9 @@
 //! `onProductChanged`: a product that changed (price, stock, status, anything listed) or went
 //! away has its listing and search entries moved, rewritten or removed.
 
-use shared::catalog::index_sync::CatalogIndex;
 use shared::config::ConfigError;
-use shared::streams::{StreamRecord, Trigger};
+use shared::services::catalog_index::CatalogIndex;
+use shared::streams::{self, StreamRecord, Trigger};
 use shared::{ApiError, App};
 
 pub struct OnProductChanged {
@@ -12,12 +12,12 @@ pub struct OnProductChanged {
 
 impl OnProductChanged {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { index: CatalogIndex::from_app(app)? })
+        Ok(Self { index: CatalogIndex::new(&app.database())? })
     }
 }
 
 impl Trigger for OnProductChanged {
     async fn handle(&self, record: &StreamRecord) -> Result<(), ApiError> {
-        self.index.sync(CatalogIndex::product_of(record)?).await
+        self.index.sync(streams::key(record, "id")?).await
     }
 }

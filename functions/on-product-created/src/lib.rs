@@ -1,8 +1,8 @@
 //! `onProductCreated`: a new product gets its listing and search entries.
 
-use shared::catalog::index_sync::CatalogIndex;
 use shared::config::ConfigError;
-use shared::streams::{StreamRecord, Trigger};
+use shared::services::catalog_index::CatalogIndex;
+use shared::streams::{self, StreamRecord, Trigger};
 use shared::{ApiError, App};
 
 pub struct OnProductCreated {
@@ -11,12 +11,12 @@ pub struct OnProductCreated {
 
 impl OnProductCreated {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { index: CatalogIndex::from_app(app)? })
+        Ok(Self { index: CatalogIndex::new(&app.database())? })
     }
 }
 
 impl Trigger for OnProductCreated {
     async fn handle(&self, record: &StreamRecord) -> Result<(), ApiError> {
-        self.index.sync(CatalogIndex::product_of(record)?).await
+        self.index.sync(streams::key(record, "id")?).await
     }
 }

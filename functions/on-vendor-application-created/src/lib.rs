@@ -4,8 +4,8 @@
 use shared::accounts::Role;
 use shared::config::ConfigError;
 use shared::db::UserRepo;
-use shared::notify::once::Notifier;
-use shared::notify::{Notification, NotificationType};
+use shared::notify::messages;
+use shared::services::notifier::Notifier;
 use shared::streams::{StreamRecord, Trigger, new_image};
 use shared::vendors::VendorApplication;
 use shared::{ApiError, App};
@@ -17,7 +17,8 @@ pub struct OnVendorApplicationCreated {
 
 impl OnVendorApplicationCreated {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { users: UserRepo::from_app(app)?, notifier: Notifier::from_app(app)? })
+        let db = app.database();
+        Ok(Self { users: UserRepo::new(&db)?, notifier: Notifier::new(&db, app.publisher()?)? })
     }
 }
 
@@ -25,28 +26,9 @@ impl Trigger for OnVendorApplicationCreated {
     async fn handle(&self, record: &StreamRecord) -> Result<(), ApiError> {
         let Some(application) = new_image::<VendorApplication>(record)? else { return Ok(()) };
         for admin in self.users.ids_with_role(Role::Admin).await? {
-            let notification = Notification {
-                id: None,
-                kind: NotificationType::VendorApplicationSubmitted,
-                to: admin.to_string(),
-                user_id: Some(admin),
-                subject: format!("New vendor application: {}", application.business_name),
-                body: format!(
-                    "{} ({:?}, {}) applied to sell on Souk El-Sayarat.\nطلب تاجر جديد: {}",
-                    application.business_name,
-                    application.business_type,
-                    application.governorate.slug(),
-                    application.business_name
-                ),
-                data: serde_json::json!({ "applicationId": application.id, "applicantId": application.applicant_id }),
-            };
-            self.notifier
-                .send_once(
-                    &format!("application-submitted#{}#{admin}", application.id),
-                    application.created_at,
-                    &notification,
-                )
-                .await?;
+            let key = format!("application-submitted#{}#{admin}", application.id);
+            let notification = messages::application_submitted(&application, admin);
+            self.notifier.send_once(&key, application.created_at, &notification).await?;
         }
         Ok(())
     }

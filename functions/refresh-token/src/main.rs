@@ -1,9 +1,6 @@
-//! Lambda entry point: telemetry, clients and the signing key once per cold start, then the
-//! runtime loop.
+//! Lambda entry point: see `shared::lambda`.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::telemetry::init();
-    let app = shared::App::from_env().await;
-    shared::http::run_on_lambda(refresh_token::RefreshToken::new(&app).await?).await
+async fn main() -> Result<(), shared::lambda::Error> {
+    shared::lambda::serve_http(refresh_token::RefreshToken::new).await
 }

@@ -31,8 +31,8 @@ struct Results {
 impl SearchProducts {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
         Ok(Self {
-            listings: ListingRepo::from_app(app)?,
-            products: ProductRepo::from_app(app)?,
+            listings: ListingRepo::new(&app.database())?,
+            products: ProductRepo::new(&app.database())?,
             cursors: CursorCodec::new(app.config.cursor_secret()?),
         })
     }

@@ -10,9 +10,10 @@ use aws_lambda_events::event::cloudformation::{
     CloudFormationCustomResourceRequest as Request, CloudFormationCustomResourceResponse as Response,
     CloudFormationCustomResourceResponseStatus as Status,
 };
+use lambda_runtime::{LambdaEvent, service_fn};
 use shared::App;
 use shared::config::ConfigError;
-use shared::db::{CategoryRepo, Table};
+use shared::db::CategoryRepo;
 
 pub use reply::send as send_reply;
 
@@ -25,7 +26,7 @@ pub struct SeedCatalog {
 
 impl SeedCatalog {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { categories: CategoryRepo::new(app.dynamodb.clone(), app.config.table(Table::Categories)?) })
+        Ok(Self { categories: CategoryRepo::new(&app.database())? })
     }
 
     /// Seeds on create and update, does nothing on delete, and says how it went in the form
@@ -87,4 +88,19 @@ impl<'a> Ids<'a> {
 /// Where CloudFormation waits for the answer to `request`.
 pub fn response_url(request: &Request) -> Option<&str> {
     Ids::of(request).map(|ids| ids.response_url)
+}
+
+/// The runtime loop: each request seeded (or not) and answered at its `ResponseURL`.
+pub async fn run(seed: SeedCatalog) -> Result<(), shared::lambda::Error> {
+    lambda_runtime::run(service_fn(|event: LambdaEvent<Request>| {
+        let seed = &seed;
+        async move {
+            let response = seed.handle(&event.payload).await;
+            // A failed reply leaves the stack waiting until the timeout; fail the invocation so
+            // Lambda retries it.
+            let url = response_url(&event.payload).ok_or("request without a ResponseURL")?;
+            send_reply(url, &response).await
+        }
+    }))
+    .await
 }

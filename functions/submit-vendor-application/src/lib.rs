@@ -4,12 +4,11 @@
 use std::sync::Arc;
 
 use shared::accounts::Role;
-use shared::auth::Authenticator;
 use shared::clock::Clock;
 use shared::config::ConfigError;
 use shared::db::ApplicationRepo;
 use shared::error::Conflict;
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, response};
 use shared::vendors::application::ApplicationRequest;
 use shared::vendors::responses::ApplicationResponse;
 use shared::{ApiError, App};
@@ -24,7 +23,7 @@ impl SubmitVendorApplication {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
         Ok(Self {
             auth: Authenticator::new(app)?,
-            applications: ApplicationRepo::from_app(app)?,
+            applications: ApplicationRepo::new(&app.database())?,
             clock: Arc::clone(&app.clock),
         })
     }

@@ -5,13 +5,12 @@
 use std::sync::Arc;
 
 use serde::Deserialize;
-use shared::auth::Authenticator;
 use shared::clock::Clock;
 use shared::config::ConfigError;
 use shared::db::OrderRepo;
 use shared::error::Conflict;
 use shared::fields::text;
-use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, path, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, path, response};
 use shared::ids::OrderId;
 use shared::orders::OrderStatus;
 use shared::orders::transitions::allowed;
@@ -33,7 +32,11 @@ struct StatusRequest {
 
 impl UpdateOrderStatus {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { auth: Authenticator::new(app)?, orders: OrderRepo::from_app(app)?, clock: Arc::clone(&app.clock) })
+        Ok(Self {
+            auth: Authenticator::new(app)?,
+            orders: OrderRepo::new(&app.database())?,
+            clock: Arc::clone(&app.clock),
+        })
     }
 }
 

@@ -1,23 +1,14 @@
-//! `POST /api/auth/verify`: spends an email verification token and marks the account verified.
-
-use std::sync::Arc;
+//! `POST /api/auth/verify`: spends an email verification code and marks the account verified.
 
 use serde::Deserialize;
-use shared::accounts::SecretToken;
 use shared::accounts::session_tokens::UserResponse;
-use shared::clock::Clock;
 use shared::config::ConfigError;
-use shared::db::audit::{AuditAction, AuditEntry, Subject};
-use shared::db::{AuditLog, RateLimiter, SessionRepo, UserRepo, rate_limits};
 use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, context, response};
+use shared::services::email_verification::EmailVerification;
 use shared::{ApiError, App};
 
 pub struct VerifyUser {
-    users: UserRepo,
-    sessions: SessionRepo,
-    limits: RateLimiter,
-    audit: AuditLog,
-    clock: Arc<dyn Clock>,
+    verification: EmailVerification,
 }
 
 #[derive(Deserialize)]
@@ -28,24 +19,14 @@ struct VerifyRequest {
 
 impl VerifyUser {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self {
-            users: UserRepo::from_app(app)?,
-            sessions: SessionRepo::from_app(app)?,
-            limits: RateLimiter::from_app(app)?,
-            audit: AuditLog::from_app(app)?,
-            clock: Arc::clone(&app.clock),
-        })
+        Ok(Self { verification: EmailVerification::new(&app.database())? })
     }
 }
 
 impl Endpoint for VerifyUser {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
         let request: VerifyRequest = body::json(&req)?;
-        self.limits.acquire(&rate_limits::VERIFICATIONS, &context::source_ip(&req)).await?;
-        let token = SecretToken::parse(&request.token).ok_or(ApiError::InvalidToken)?;
-        let user_id = self.sessions.consume_verification(&token, &self.users, self.clock.now()).await?;
-        let account = self.users.get(user_id).await?.ok_or_else(|| ApiError::internal("verified user vanished"))?;
-        self.audit.record(AuditEntry::of(&req, AuditAction::EmailVerified, Subject::User(user_id))).await;
-        Ok(response::json(StatusCode::OK, &UserResponse { user: account.user }))
+        let user = self.verification.verify(&request.token, &context::origin(&req)).await?;
+        Ok(response::json(StatusCode::OK, &UserResponse { user }))
     }
 }

@@ -2,7 +2,8 @@
 //! the values a registration or login is made of, each parsed once into a type that cannot be
 //! invalid.
 
-pub mod admin;
+pub mod audit;
+pub mod caller;
 pub mod email;
 pub mod password;
 pub mod phone;
@@ -12,6 +13,7 @@ pub mod session_tokens;
 pub mod tokens;
 pub mod user;
 
+pub use caller::Caller;
 pub use email::Email;
 pub use password::{Password, PasswordHash};
 pub use phone::Phone;

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use crate::accounts::{Email, Password, PersonName, Phone};
-use crate::error::{ApiError, FieldErrors};
+use crate::error::{ApiError, FieldError, FieldErrors};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -28,15 +28,15 @@ impl TryFrom<RegisterRequest> for Registration {
 
     fn try_from(request: RegisterRequest) -> Result<Self, ApiError> {
         let mut errors = FieldErrors::default();
-        let email = errors.take(Email::parse(&request.email).map_err(|m| crate::FieldError::new("email", m)));
-        let name = errors.take(PersonName::parse(&request.name).map_err(|m| crate::FieldError::new("name", m)));
+        let email = errors.take(Email::parse(&request.email).map_err(|m| FieldError::new("email", m)));
+        let name = errors.take(PersonName::parse(&request.name).map_err(|m| FieldError::new("name", m)));
         let password = errors.take(
             Password::parse(&request.password, &[&request.email, &request.name])
-                .map_err(|m| crate::FieldError::new("password", m)),
+                .map_err(|m| FieldError::new("password", m)),
         );
         let phone = match request.phone.as_deref() {
             None => Some(None),
-            Some(raw) => errors.take(Phone::parse(raw).map(Some).map_err(|m| crate::FieldError::new("phone", m))),
+            Some(raw) => errors.take(Phone::parse(raw).map(Some).map_err(|m| FieldError::new("phone", m))),
         };
         match (email, password, name, phone) {
             (Some(email), Some(password), Some(name), Some(phone)) if errors.is_empty() => {

@@ -7,7 +7,7 @@ use crate::catalog::governorate::Governorate;
 use crate::catalog::product::Condition;
 use crate::catalog::text::fold;
 use crate::error::{ApiError, FieldErrors};
-use crate::http::query::{QueryParams, int_in};
+use crate::params::{Params, int_in};
 
 pub const DEFAULT_LIMIT: u16 = 20;
 pub const MAX_LIMIT: u16 = 100;
@@ -112,7 +112,7 @@ pub struct ListingQuery {
 }
 
 impl ListingQuery {
-    pub fn from_params(params: &QueryParams) -> Result<Self, ApiError> {
+    pub fn from_params(params: &Params) -> Result<Self, ApiError> {
         let mut errors = FieldErrors::default();
         let category = errors.take(params.get("category", |raw| {
             if category::is_standard(raw) { Ok(raw.to_owned()) } else { Err("is not a known category id".to_owned()) }

@@ -2,7 +2,6 @@
 
 pub mod category;
 pub mod governorate;
-pub mod index_sync;
 pub mod listing;
 pub mod listing_index;
 pub mod ownership;

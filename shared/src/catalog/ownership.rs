@@ -1,6 +1,6 @@
 //! Who may change a product: its vendor, or an admin. Anyone else is told it does not exist.
 
-use crate::auth::Caller;
+use crate::accounts::Caller;
 use crate::catalog::product::Product;
 use crate::error::ApiError;
 

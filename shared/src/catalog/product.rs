@@ -151,6 +151,11 @@ impl Product {
         self.status != ProductStatus::Archived
     }
 
+    /// This product withdrawn from sale for good, one version later.
+    pub fn archived(&self, at: Timestamp) -> Self {
+        Self { status: ProductStatus::Archived, updated_at: at, version: self.version + 1, ..self.clone() }
+    }
+
     /// The (make, model) pairs a buyer filtering by make or model should find this product under:
     /// a car's own, or every vehicle a part fits.
     pub fn makes_and_models(&self) -> Vec<(&str, &str)> {

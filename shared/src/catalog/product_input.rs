@@ -37,7 +37,7 @@ pub struct ProductRequest {
 }
 
 /// `PATCH /api/products/{id}`: any subset of the fields a vendor may change.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProductPatch {
     category_id: Option<String>,
@@ -78,19 +78,19 @@ impl ProductRequest {
 
 impl ProductPatch {
     /// `current` with this patch applied, checked whole, one version later.
-    pub fn apply(self, current: &Product, now: Timestamp) -> Result<Product, ApiError> {
-        let current = current.clone();
+    pub fn apply(&self, current: &Product, now: Timestamp) -> Result<Product, ApiError> {
+        let (current, patch) = (current.clone(), self.clone());
         let product = Product {
-            category_id: self.category_id.unwrap_or(current.category_id),
-            title: self.title.unwrap_or(current.title),
-            description: self.description.unwrap_or(current.description),
-            price: self.price.unwrap_or(current.price),
-            condition: self.condition.unwrap_or(current.condition),
-            stock: self.stock.unwrap_or(current.stock),
-            images: self.images.unwrap_or(current.images),
-            location: self.location.unwrap_or(current.location),
-            vehicle: self.vehicle.or(current.vehicle),
-            part: self.part.or(current.part),
+            category_id: patch.category_id.unwrap_or(current.category_id),
+            title: patch.title.unwrap_or(current.title),
+            description: patch.description.unwrap_or(current.description),
+            price: patch.price.unwrap_or(current.price),
+            condition: patch.condition.unwrap_or(current.condition),
+            stock: patch.stock.unwrap_or(current.stock),
+            images: patch.images.unwrap_or(current.images),
+            location: patch.location.unwrap_or(current.location),
+            vehicle: patch.vehicle.or(current.vehicle),
+            part: patch.part.or(current.part),
             updated_at: now,
             version: current.version + 1,
             ..current
@@ -157,10 +157,10 @@ fn check_vehicle(v: &mut Vehicle, this_year: u16, errors: &mut FieldErrors) {
     if v.mileage_km > MAX_MILEAGE_KM {
         errors.push("vehicle.mileageKm", format!("must be at most {MAX_MILEAGE_KM}"));
     }
-    if let Some(color) = &v.color {
-        if let Some(color) = errors.take(text("vehicle.color", color, 1, 30)) {
-            v.color = Some(color);
-        }
+    if let Some(color) = &v.color
+        && let Some(color) = errors.take(text("vehicle.color", color, 1, 30))
+    {
+        v.color = Some(color);
     }
     if let Some(vin) = &v.vin {
         let vin = vin.trim().to_uppercase();
@@ -176,10 +176,10 @@ fn check_vehicle(v: &mut Vehicle, this_year: u16, errors: &mut FieldErrors) {
 }
 
 fn check_part(part: &mut Part, this_year: u16, errors: &mut FieldErrors) {
-    if let Some(oem) = &part.oem_number {
-        if let Some(oem) = errors.take(text("part.oemNumber", oem, 1, 40)) {
-            part.oem_number = Some(oem);
-        }
+    if let Some(oem) = &part.oem_number
+        && let Some(oem) = errors.take(text("part.oemNumber", oem, 1, 40))
+    {
+        part.oem_number = Some(oem);
     }
     if part.compatible_with.len() > MAX_COMPATIBLE {
         errors.push("part.compatibleWith", format!("must list at most {MAX_COMPATIBLE} vehicles"));

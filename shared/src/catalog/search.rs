@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::catalog::listing::{self, ListingQuery};
 use crate::catalog::text::words;
 use crate::error::{ApiError, FieldErrors};
-use crate::http::query::QueryParams;
+use crate::params::Params;
 
 pub const MAX_WORDS: usize = 8;
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -76,7 +76,7 @@ impl SearchQuery {
                 found
             }
         };
-        let listing = ListingQuery::from_params(&QueryParams::from_pairs(pairs));
+        let listing = ListingQuery::from_params(&Params::new(pairs));
         match (errors.is_empty(), listing) {
             (true, Ok(listing)) => Ok(Self { words, listing }),
             (true, Err(e)) => Err(e),

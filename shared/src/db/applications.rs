@@ -10,15 +10,18 @@
 //! Indexes: `ByStatus` (status, id), `ByApplicant` (applicantId, id), `All` (kind, id); ids are
 //! ULIDs, so each index lists newest first when read backwards.
 
-use std::collections::HashMap;
-
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use serde::Serialize;
 
 use crate::clock::Timestamp;
-use crate::db::transaction::{self, CancelReason, TransactionError};
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{Item, pk, s};
+use crate::db::index_page::IndexPage;
+use crate::db::transaction;
 use crate::error::{ApiError, Conflict};
 use crate::ids::{ApplicationId, UserId};
+use crate::tables::Table;
 use crate::vendors::application::{ApplicationStatus, Decision, DecisionRecord, VendorApplication};
 
 pub const KIND: &str = "application";
@@ -37,7 +40,6 @@ pub enum Listing {
     Of(UserId),
 }
 
-use crate::db::index_page::IndexPage;
 /// Where the next page starts: the key attributes of the last application read.
 pub use crate::db::index_page::Position;
 
@@ -49,29 +51,23 @@ struct Stored<'a> {
     application: &'a VendorApplication,
 }
 
-type Item = HashMap<String, AttributeValue>;
-
-fn key(pk: String) -> Item {
-    HashMap::from([("pk".to_owned(), AttributeValue::S(pk))])
-}
-
 fn application_key(id: ApplicationId) -> Item {
-    key(format!("application#{id}"))
+    pk(format!("application#{id}"))
 }
 
 fn guard_key(applicant: UserId) -> Item {
-    key(format!("open#{applicant}"))
+    pk(format!("open#{applicant}"))
 }
 
 impl ApplicationRepo {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
-        Self { client, table }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::VendorApplications)? })
     }
 
     /// Stores a new pending application; 409 `application_exists` if the applicant has one open.
     pub async fn submit(&self, application: &VendorApplication) -> Result<(), ApiError> {
         let mut guard = guard_key(application.applicant_id);
-        guard.insert("applicationId".into(), AttributeValue::S(application.id.to_string()));
+        guard.insert("applicationId".into(), s(application.id));
         let stored =
             serde_dynamo::to_item(Stored { pk: format!("application#{}", application.id), kind: KIND, application })?;
         let put = |item| {
@@ -85,9 +81,7 @@ impl ApplicationRepo {
         };
         match transaction::write(&self.client, vec![put(guard)?, put(stored)?]).await {
             Ok(()) => Ok(()),
-            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
-                Err(ApiError::Conflict(Conflict::ApplicationExists))
-            }
+            Err(e) if e.failed_at(0) => Err(ApiError::Conflict(Conflict::ApplicationExists)),
             Err(e) => Err(e.into()),
         }
     }
@@ -139,10 +133,10 @@ impl ApplicationRepo {
             .update_expression("SET #status = :to, decision = :decision, updatedAt = :at")
             .condition_expression("#status = :pending")
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":to", AttributeValue::S(outcome.as_str().into()))
-            .expression_attribute_values(":pending", AttributeValue::S(ApplicationStatus::Pending.as_str().into()))
+            .expression_attribute_values(":to", s(outcome.as_str()))
+            .expression_attribute_values(":pending", s(ApplicationStatus::Pending.as_str()))
             .expression_attribute_values(":decision", AttributeValue::M(serde_dynamo::to_item(&record)?))
-            .expression_attribute_values(":at", AttributeValue::S(at.to_string()))
+            .expression_attribute_values(":at", s(at))
             .build()
             .map_err(ApiError::internal)?;
         let mut items = vec![TransactWriteItem::builder().update(update).build()];
@@ -159,7 +153,7 @@ impl ApplicationRepo {
             Ok(()) => {
                 Ok(VendorApplication { status: outcome, decision: Some(record), updated_at: at, ..application.clone() })
             }
-            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
+            Err(e) if e.failed_at(0) => {
                 let current = self.get(application.id).await?.map_or(application.status, |a| a.status);
                 Err(ApiError::Conflict(Conflict::InvalidTransition {
                     from: current.as_str().into(),

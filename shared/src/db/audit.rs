@@ -1,65 +1,18 @@
-//! The audit log: security-relevant actions (who, what, when, from where, under which request id),
-//! queryable per user. Never passwords or tokens; an address that has no account is recorded by
-//! digest only.
+//! The audit log table: entries of [`crate::accounts::audit`], queryable per user
+//! (`pk = user#<id>` or `email#<digest>`, `at = <time>#<ulid>`), removed by TTL after a year.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::AttributeValue;
-use serde::Serialize;
-
-use crate::accounts::Email;
+use crate::accounts::audit::{AuditEntry, Subject};
 use crate::clock::Clock;
-use crate::ids::UserId;
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{n, s};
+use crate::tables::Table;
 
 /// Kept a little over a year, then removed by TTL.
 const RETENTION: Duration = Duration::from_secs(400 * 24 * 3600);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    Registered,
-    EmailVerified,
-    LoginSucceeded,
-    LoginFailed,
-    LoginRateLimited,
-    LoggedOut,
-    SessionRevokedOnTokenReuse,
-    RoleChanged,
-}
-
-/// Whom an entry is about.
-#[derive(Debug, Clone)]
-pub enum Subject<'a> {
-    User(UserId),
-    /// An address with no account (a failed login for an unknown email).
-    Email(&'a Email),
-}
-
-#[derive(Debug, Clone)]
-pub struct AuditEntry<'a> {
-    pub action: AuditAction,
-    pub subject: Subject<'a>,
-    /// Who acted, when not the subject (an admin changing a role).
-    pub actor: Option<UserId>,
-    pub request_id: String,
-    pub source_ip: String,
-    pub detail: Option<String>,
-}
-
-impl<'a> AuditEntry<'a> {
-    /// An entry about `subject`, acting on their own behalf, in the context of `req`.
-    pub fn of(req: &lambda_http::Request, action: AuditAction, subject: Subject<'a>) -> Self {
-        Self {
-            action,
-            subject,
-            actor: None,
-            request_id: crate::http::context::request_id(req),
-            source_ip: crate::http::context::source_ip(req),
-            detail: None,
-        }
-    }
-}
 
 #[derive(Clone)]
 pub struct AuditLog {
@@ -69,8 +22,8 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String, clock: Arc<dyn Clock>) -> Self {
-        Self { client, table, clock }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::AuditLog)?, clock: db.clock() })
     }
 
     /// Records `entry`. A failure is logged, not returned: the action it describes already happened.
@@ -80,23 +33,21 @@ impl AuditLog {
             Subject::User(id) => format!("user#{id}"),
             Subject::Email(email) => format!("email#{}", email.digest()),
         };
-        let action =
-            serde_json::to_value(entry.action).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         let mut request = self
             .client
             .put_item()
             .table_name(&self.table)
-            .item("pk", AttributeValue::S(pk))
-            .item("at", AttributeValue::S(format!("{now}#{}", ulid::Ulid::new())))
-            .item("action", AttributeValue::S(action))
-            .item("requestId", AttributeValue::S(entry.request_id))
-            .item("sourceIp", AttributeValue::S(entry.source_ip))
-            .item("expiresAt", AttributeValue::N(now.plus(RETENTION).unix_seconds().to_string()));
+            .item("pk", s(pk))
+            .item("at", s(format!("{now}#{}", ulid::Ulid::new())))
+            .item("action", s(entry.action.as_str()))
+            .item("requestId", s(&entry.origin.request_id))
+            .item("sourceIp", s(&entry.origin.source_ip))
+            .item("expiresAt", n(now.plus(RETENTION).unix_seconds()));
         if let Some(actor) = entry.actor {
-            request = request.item("actor", AttributeValue::S(actor.to_string()));
+            request = request.item("actor", s(actor));
         }
         if let Some(detail) = entry.detail {
-            request = request.item("detail", AttributeValue::S(detail));
+            request = request.item("detail", s(detail));
         }
         if let Err(error) = request.send().await {
             tracing::error!(error = %aws_sdk_dynamodb::error::DisplayErrorContext(&error), action = ?entry.action, "audit record lost");

@@ -1,11 +1,16 @@
 //! The categories table: every category in one partition (`pk = "categories"`), so listing them
 //! is a single Query.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::category::{self, Category, LocalizedName, STANDARD_REVISION};
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{n, s};
+use crate::db::error::applied;
+use crate::db::query_all::query_all;
 use crate::error::ApiError;
+use crate::tables::Table;
 
 const PARTITION: &str = "categories";
 
@@ -30,30 +35,19 @@ struct Item {
 }
 
 impl CategoryRepo {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
-        Self { client, table }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::Categories)? })
     }
 
     /// Every category, in display order.
     pub async fn list(&self) -> Result<Vec<Category>, ApiError> {
-        let mut items: Vec<Item> = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", AttributeValue::S(PARTITION.into()))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            items.extend(serde_dynamo::from_items::<_, Item>(page.items.unwrap_or_default())?);
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(PARTITION));
+        let mut items: Vec<Item> = serde_dynamo::from_items(query_all(query).await?)?;
         items.sort_by_key(|item| item.position);
         Ok(items
             .into_iter()
@@ -81,10 +75,10 @@ impl CategoryRepo {
                 .table_name(&self.table)
                 .set_item(Some(serde_dynamo::to_item(item)?))
                 .condition_expression("attribute_not_exists(pk) OR seedRevision < :revision")
-                .expression_attribute_values(":revision", AttributeValue::N(STANDARD_REVISION.to_string()))
+                .expression_attribute_values(":revision", n(STANDARD_REVISION))
                 .send()
                 .await;
-            written += usize::from(super::error::applied(result)?);
+            written += usize::from(applied(result)?);
         }
         Ok(written)
     }

@@ -1,17 +1,17 @@
 //! A checkout's one transaction: the stock of every product taken (see [`StockRepo`]), one order
 //! per vendor written, and the idempotency record stored, all or nothing.
 
-use std::collections::HashMap;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
-
-use crate::catalog::product::Product;
 use crate::clock::Timestamp;
-use crate::db::orders::OrderRepo;
-use crate::db::stock::StockRepo;
+use crate::config::ConfigError;
+use crate::db::attributes::{Item, get_n, get_s, n, pk, s};
 use crate::db::transaction::{self, CancelReason, TransactionError};
+use crate::db::{Database, OrderRepo, StockRepo};
 use crate::error::ApiError;
+use crate::orders::Take;
 use crate::orders::order::Order;
+use crate::tables::Table;
 
 #[derive(Clone, Debug)]
 pub struct CheckoutRepo {
@@ -19,12 +19,6 @@ pub struct CheckoutRepo {
     orders: OrderRepo,
     stock: StockRepo,
     idempotency: String,
-}
-
-/// A product line to take from stock: the product as read, and how many.
-pub struct Take<'a> {
-    pub product: &'a Product,
-    pub quantity: u32,
 }
 
 /// The idempotency record written with a checkout.
@@ -44,25 +38,13 @@ pub enum PlaceError {
     Failed(ApiError),
 }
 
-fn s(value: impl ToString) -> AttributeValue {
-    AttributeValue::S(value.to_string())
-}
-
-fn n(value: impl ToString) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
-
-fn key(pk: String) -> HashMap<String, AttributeValue> {
-    HashMap::from([("pk".to_owned(), AttributeValue::S(pk))])
-}
-
 impl CheckoutRepo {
-    pub fn from_app(app: &crate::App) -> Result<Self, crate::config::ConfigError> {
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
         Ok(Self {
-            client: app.dynamodb.clone(),
-            orders: OrderRepo::from_app(app)?,
-            stock: StockRepo::from_app(app)?,
-            idempotency: app.config.table(crate::db::Table::Idempotency)?,
+            client: db.client(),
+            orders: OrderRepo::new(db)?,
+            stock: StockRepo::new(db)?,
+            idempotency: db.table(Table::Idempotency)?,
         })
     }
 
@@ -83,7 +65,7 @@ impl CheckoutRepo {
                 items.push(self.orders.put_order(order)?);
             }
             if let Some(record) = record {
-                let mut item = key(record.key.clone());
+                let mut item = pk(&record.key);
                 item.insert("requestHash".into(), s(&record.request_hash));
                 item.insert("response".into(), s(&record.response));
                 item.insert("expiresAt".into(), n(record.expires_at));
@@ -121,15 +103,12 @@ impl CheckoutRepo {
         }
     }
 
-    /// The stored checkout for an idempotency key: (request hash, response).
     /// The stored checkout of a key still within its replay window, as of `now`.
     pub async fn idempotency_record(&self, key: &str, now: Timestamp) -> Result<Option<(String, String)>, ApiError> {
         let out =
             self.client.get_item().table_name(&self.idempotency).key("pk", s(key)).consistent_read(true).send().await?;
         // TTL deletes lazily: a record past its time is gone as far as replays are concerned.
-        let expires = |item: &HashMap<String, AttributeValue>| item.get("expiresAt")?.as_n().ok()?.parse::<i64>().ok();
-        Ok(out.item.filter(|item| expires(item).is_some_and(|at| at > now.unix_seconds())).and_then(|item| {
-            Some((item.get("requestHash")?.as_s().ok()?.clone(), item.get("response")?.as_s().ok()?.clone()))
-        }))
+        let live = |item: &Item| get_n::<i64>(item, "expiresAt").is_some_and(|at| at > now.unix_seconds());
+        Ok(out.item.filter(live).and_then(|item| Some((get_s(&item, "requestHash")?, get_s(&item, "response")?))))
     }
 }

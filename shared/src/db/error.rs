@@ -43,13 +43,13 @@ impl From<serde_dynamo::Error> for ApiError {
 }
 
 /// Did the write fail only because its condition did not hold (the expected "someone was first")?
-pub(crate) fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
+pub fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
     error.as_service_error().is_some_and(|e| e.code() == Some("ConditionalCheckFailedException"))
 }
 
 /// Whether a conditional write happened: `Ok(false)` when only its condition did not hold, which
 /// for idempotent writes is an answer ("already done"), not a failure.
-pub(crate) fn applied<T, E, R>(result: Result<T, SdkError<E, R>>) -> Result<bool, ApiError>
+pub fn applied<T, E, R>(result: Result<T, SdkError<E, R>>) -> Result<bool, ApiError>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,

@@ -5,10 +5,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
 use crate::clock::Clock;
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{n, s};
+use crate::db::error::applied;
 use crate::error::ApiError;
+use crate::tables::Table;
 
 #[derive(Clone)]
 pub struct IdempotencyStore {
@@ -21,8 +24,8 @@ pub struct IdempotencyStore {
 const MARKER_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
 impl IdempotencyStore {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String, clock: Arc<dyn Clock>) -> Self {
-        Self { client, table, clock }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::Idempotency)?, clock: db.clock() })
     }
 
     /// Takes the marker `key`: true if this caller took it, false if it was taken before.
@@ -32,17 +35,17 @@ impl IdempotencyStore {
             .client
             .put_item()
             .table_name(&self.table)
-            .item("pk", AttributeValue::S(key.to_owned()))
-            .item("expiresAt", AttributeValue::N(expires.to_string()))
+            .item("pk", s(key))
+            .item("expiresAt", n(expires))
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        super::error::applied(result)
+        applied(result)
     }
 
     /// Gives a marker back when its effect failed, so a retry does it.
     pub async fn release(&self, key: &str) -> Result<(), ApiError> {
-        self.client.delete_item().table_name(&self.table).key("pk", AttributeValue::S(key.to_owned())).send().await?;
+        self.client.delete_item().table_name(&self.table).key("pk", s(key)).send().await?;
         Ok(())
     }
 }

@@ -5,31 +5,18 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::clock::Timestamp;
-use crate::db::transaction::{self, CancelReason, TransactionError};
-use crate::error::ApiError;
-use crate::ids::{NotificationId, UserId};
-use crate::notify::NotificationType;
-
-/// What a user sees in their inbox.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InboxItem {
-    pub id: NotificationId,
-    #[serde(rename = "type")]
-    pub kind: NotificationType,
-    pub title: String,
-    pub body: String,
-    #[serde(default)]
-    pub data: serde_json::Value,
-    pub read: bool,
-    pub created_at: Timestamp,
-}
-
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{Item, get_n, n, s};
 pub use crate::db::index_page::Position;
 use crate::db::index_page::{to_position, to_start};
+use crate::db::transaction;
+use crate::error::ApiError;
+use crate::ids::{NotificationId, UserId};
+use crate::notify::InboxItem;
+use crate::tables::Table;
 
 #[derive(Clone, Debug)]
 pub struct InboxRepo {
@@ -37,13 +24,8 @@ pub struct InboxRepo {
     table: String,
 }
 
-type Item = HashMap<String, AttributeValue>;
-
 fn key(user: UserId, sk: String) -> Item {
-    HashMap::from([
-        ("pk".to_owned(), AttributeValue::S(format!("user#{user}"))),
-        ("sk".to_owned(), AttributeValue::S(sk)),
-    ])
+    HashMap::from([("pk".to_owned(), s(format!("user#{user}"))), ("sk".to_owned(), s(sk))])
 }
 
 #[derive(Serialize)]
@@ -55,8 +37,8 @@ struct Stored<'a> {
 }
 
 impl InboxRepo {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
-        Self { client, table }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::Notifications)? })
     }
 
     fn counter(&self, user: UserId, delta: i64) -> Result<TransactWriteItem, ApiError> {
@@ -65,7 +47,7 @@ impl InboxRepo {
             .set_key(Some(key(user, "unread".into())))
             .update_expression("ADD #count :delta")
             .expression_attribute_names("#count", "count")
-            .expression_attribute_values(":delta", AttributeValue::N(delta.to_string()))
+            .expression_attribute_values(":delta", n(delta))
             .build()
             .map_err(ApiError::internal)?;
         Ok(TransactWriteItem::builder().update(update).build())
@@ -83,9 +65,7 @@ impl InboxRepo {
         let items = vec![TransactWriteItem::builder().put(put).build(), self.counter(user, 1)?];
         match transaction::write(&self.client, items).await {
             Ok(()) => Ok(()),
-            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
-                Ok(())
-            }
+            Err(e) if e.failed_at(0) => Ok(()),
             Err(e) => Err(e.into()),
         }
     }
@@ -102,8 +82,8 @@ impl InboxRepo {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND begins_with(sk, :n)")
-            .expression_attribute_values(":pk", AttributeValue::S(format!("user#{user}")))
-            .expression_attribute_values(":n", AttributeValue::S("n#".into()))
+            .expression_attribute_values(":pk", s(format!("user#{user}")))
+            .expression_attribute_values(":n", s("n#"))
             .scan_index_forward(false)
             .limit(limit)
             .set_exclusive_start_key(to_start(start))
@@ -116,7 +96,7 @@ impl InboxRepo {
     pub async fn unread_count(&self, user: UserId) -> Result<u64, ApiError> {
         let out =
             self.client.get_item().table_name(&self.table).set_key(Some(key(user, "unread".into()))).send().await?;
-        Ok(out.item.and_then(|i| i.get("count")?.as_n().ok()?.parse::<i64>().ok()).unwrap_or(0).max(0) as u64)
+        Ok(out.item.and_then(|item| get_n::<i64>(&item, "count")).unwrap_or(0).max(0) as u64)
     }
 
     /// Marks a notification read, once (the unread count drops once). `false`: no such notification.
@@ -135,7 +115,7 @@ impl InboxRepo {
         let items = vec![TransactWriteItem::builder().update(update).build(), self.counter(user, -1)?];
         match transaction::write(&self.client, items).await {
             Ok(()) => Ok(true),
-            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
+            Err(e) if e.failed_at(0) => {
                 let existing =
                     self.client.get_item().table_name(&self.table).set_key(Some(key(user, sk))).send().await?;
                 Ok(existing.item.is_some())

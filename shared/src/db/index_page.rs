@@ -2,22 +2,27 @@
 //! so an index sorted by id read backwards is newest first, and the position of the last item
 //! read is where the next page starts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 
+use crate::db::attributes::{Item, s};
 use crate::error::ApiError;
 
 /// Where the next page starts: the key attributes of the last item read (all strings).
 pub type Position = BTreeMap<String, String>;
 
-pub fn to_start(position: Option<Position>) -> Option<HashMap<String, AttributeValue>> {
-    position.map(|p| p.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect())
+pub fn to_start(position: Option<Position>) -> Option<Item> {
+    position.map(|p| p.into_iter().map(|(k, v)| (k, s(v))).collect())
 }
 
-pub fn to_position(key: Option<HashMap<String, AttributeValue>>) -> Option<Position> {
+pub fn to_position(key: Option<Item>) -> Option<Position> {
     key.map(|k| k.into_iter().filter_map(|(name, v)| v.as_s().ok().map(|s| (name, s.clone()))).collect())
+}
+
+/// The position of `item` in an index whose key attributes are `names` (all strings).
+pub fn position_of(item: &Item, names: &[&str]) -> Option<Position> {
+    names.iter().map(|name| item.get(*name)?.as_s().ok().map(|v| ((*name).to_owned(), v.clone()))).collect()
 }
 
 /// The query of one index partition, newest first.
@@ -43,7 +48,7 @@ impl IndexPage<'_> {
             .index_name(self.index)
             .key_condition_expression("#k = :v")
             .expression_attribute_names("#k", self.key.0)
-            .expression_attribute_values(":v", AttributeValue::S(self.key.1))
+            .expression_attribute_values(":v", s(self.key.1))
             .scan_index_forward(false)
             .limit(self.limit)
             .set_exclusive_start_key(to_start(self.start));
@@ -51,7 +56,7 @@ impl IndexPage<'_> {
             query = query
                 .filter_expression("#f = :f")
                 .expression_attribute_names("#f", attribute)
-                .expression_attribute_values(":f", AttributeValue::S(value));
+                .expression_attribute_values(":f", s(value));
         }
         let out = query.send().await?;
         let items = out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?;

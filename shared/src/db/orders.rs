@@ -7,15 +7,19 @@
 //! read, in the same transaction that writes the orders (and the idempotency record): all or
 //! nothing, and never below zero. A product's status follows its stock within that transaction.
 
-use std::collections::HashMap;
-
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use serde::Serialize;
 
 use crate::clock::Timestamp;
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{pk, s};
+use crate::db::error::is_condition_failure;
+use crate::db::index_page::IndexPage;
 use crate::error::{ApiError, Conflict};
 use crate::ids::{OrderId, UserId};
 use crate::orders::order::{HistoryEntry, Order, OrderStatus, PaymentMethod, PaymentStatus};
+use crate::tables::Table;
 
 pub const KIND: &str = "order";
 
@@ -34,7 +38,6 @@ pub enum Listing {
     OfVendor(UserId),
 }
 
-use crate::db::index_page::IndexPage;
 pub use crate::db::index_page::Position;
 
 #[derive(Serialize)]
@@ -45,17 +48,9 @@ struct Stored<'a> {
     order: &'a Order,
 }
 
-fn s(value: impl ToString) -> AttributeValue {
-    AttributeValue::S(value.to_string())
-}
-
-fn key(pk: String) -> HashMap<String, AttributeValue> {
-    HashMap::from([("pk".to_owned(), AttributeValue::S(pk))])
-}
-
 impl OrderRepo {
-    pub fn from_app(app: &crate::App) -> Result<Self, crate::config::ConfigError> {
-        Ok(Self { client: app.dynamodb.clone(), orders: app.config.table(crate::db::Table::Orders)? })
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), orders: db.table(Table::Orders)? })
     }
 
     pub(crate) fn put_order(&self, order: &Order) -> Result<TransactWriteItem, ApiError> {
@@ -74,7 +69,7 @@ impl OrderRepo {
             .client
             .get_item()
             .table_name(&self.orders)
-            .set_key(Some(key(format!("order#{id}"))))
+            .set_key(Some(pk(format!("order#{id}"))))
             .consistent_read(true)
             .send()
             .await?;
@@ -121,7 +116,7 @@ impl OrderRepo {
             .client
             .update_item()
             .table_name(&self.orders)
-            .set_key(Some(key(format!("order#{}", order.id))))
+            .set_key(Some(pk(format!("order#{}", order.id))))
             .update_expression(
                 "SET #status = :to, history = list_append(history, :entry), paymentStatus = :payment, updatedAt = :at",
             )
@@ -143,7 +138,7 @@ impl OrderRepo {
                 history.push(entry);
                 Ok(Order { status: to, payment_status: payment, history, updated_at: at, ..order.clone() })
             }
-            Err(e) if super::error::is_condition_failure(&e) => {
+            Err(e) if is_condition_failure(&e) => {
                 let now = self.get(order.id).await?.map_or(order.status, |o| o.status);
                 Err(ApiError::Conflict(Conflict::InvalidTransition {
                     from: now.as_str().into(),

@@ -2,15 +2,21 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::KeysAndAttributes;
 
 use crate::catalog::product::{Product, ProductId};
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{Item, n, s};
+use crate::db::error::is_condition_failure;
 use crate::error::ApiError;
+use crate::retry::Backoff;
+use crate::tables::Table;
 
 /// BatchGetItem takes at most 100 keys, which is also the largest page.
 const BATCH_GET_MAX: usize = 100;
-/// Unprocessed keys are retried this many times before the request gives up with a 503.
-const BATCH_GET_ATTEMPTS: u32 = 4;
+/// Unprocessed keys are retried this way before the request gives up with a 503.
+const UNPROCESSED: Backoff = Backoff::new(4, std::time::Duration::from_millis(25));
 
 #[derive(Clone, Debug)]
 pub struct ProductRepo {
@@ -18,13 +24,13 @@ pub struct ProductRepo {
     table: String,
 }
 
-fn key(id: ProductId) -> HashMap<String, AttributeValue> {
-    HashMap::from([("id".to_owned(), AttributeValue::S(id.to_string()))])
+fn key(id: ProductId) -> Item {
+    Item::from([("id".to_owned(), s(id))])
 }
 
 impl ProductRepo {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
-        Self { client, table }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::Products)? })
     }
 
     /// Strongly consistent: a client reads its own writes.
@@ -52,7 +58,8 @@ impl ProductRepo {
                 .consistent_read(consistent)
                 .build()
                 .map_err(ApiError::internal)?;
-            for attempt in 1..=BATCH_GET_ATTEMPTS {
+            let mut backoff = UNPROCESSED;
+            loop {
                 let out = self.client.batch_get_item().request_items(&self.table, pending.clone()).send().await?;
                 for item in out.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
                     let product: Product = serde_dynamo::from_item(item)?;
@@ -60,10 +67,7 @@ impl ProductRepo {
                 }
                 match out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)) {
                     Some(rest) if !rest.keys.is_empty() => {
-                        if attempt == BATCH_GET_ATTEMPTS {
-                            return Err(ApiError::Unavailable { retry_after_secs: 1 });
-                        }
-                        tokio::time::sleep(std::time::Duration::from_millis(25 << attempt)).await;
+                        backoff.pause().await?;
                         pending = rest;
                     }
                     _ => break,
@@ -94,12 +98,12 @@ impl ProductRepo {
             .table_name(&self.table)
             .set_item(Some(serde_dynamo::to_item(product)?))
             .condition_expression("version = :expected")
-            .expression_attribute_values(":expected", AttributeValue::N(expected_version.to_string()))
+            .expression_attribute_values(":expected", n(expected_version))
             .send()
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) if super::error::is_condition_failure(&e) => Err(ApiError::PreconditionFailed),
+            Err(e) if is_condition_failure(&e) => Err(ApiError::PreconditionFailed),
             Err(e) => Err(e.into()),
         }
     }

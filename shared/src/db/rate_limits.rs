@@ -5,10 +5,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
 use crate::clock::Clock;
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{n, s};
+use crate::db::error::{applied, is_condition_failure};
 use crate::error::ApiError;
+use crate::tables::Table;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
@@ -40,8 +43,8 @@ pub struct Permit {
 }
 
 impl RateLimiter {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String, clock: Arc<dyn Clock>) -> Self {
-        Self { client, table, clock }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::RateLimits)?, clock: db.clock() })
     }
 
     /// Takes one unit of `limit` for `key`, or 429 `rate_limited` with the seconds until the window ends.
@@ -55,18 +58,18 @@ impl RateLimiter {
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", AttributeValue::S(pk.clone()))
+            .key("pk", s(&pk))
             .update_expression("ADD #count :one SET expiresAt = :end")
             .condition_expression("attribute_not_exists(#count) OR #count < :max")
             .expression_attribute_names("#count", "count")
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .expression_attribute_values(":max", AttributeValue::N(limit.max.to_string()))
-            .expression_attribute_values(":end", AttributeValue::N(end.to_string()))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":max", n(limit.max))
+            .expression_attribute_values(":end", n(end))
             .send()
             .await;
         match result {
             Ok(_) => Ok(Permit { pk }),
-            Err(e) if super::error::is_condition_failure(&e) => {
+            Err(e) if is_condition_failure(&e) => {
                 Err(ApiError::RateLimited { retry_after_secs: (end - now).max(1) as u64 })
             }
             Err(e) => Err(e.into()),
@@ -79,14 +82,14 @@ impl RateLimiter {
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", AttributeValue::S(permit.pk))
+            .key("pk", s(permit.pk))
             .update_expression("ADD #count :minus_one")
             .condition_expression("#count > :zero")
             .expression_attribute_names("#count", "count")
-            .expression_attribute_values(":minus_one", AttributeValue::N("-1".into()))
-            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .expression_attribute_values(":minus_one", n(-1))
+            .expression_attribute_values(":zero", n(0))
             .send()
             .await;
-        super::error::applied(result).map(|_| ())
+        applied(result).map(|_| ())
     }
 }

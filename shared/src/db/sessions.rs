@@ -7,17 +7,20 @@
 //! Every item carries `expiresAt` (epoch seconds) for DynamoDB TTL; reads also check it, since TTL
 //! deletes lazily.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 
 use crate::accounts::SecretToken;
 use crate::clock::Timestamp;
+use crate::config::ConfigError;
+use crate::db::attributes::{Item, get_n, get_s, n, pk as key, s};
+use crate::db::error::applied;
 use crate::db::transaction::{self, CancelReason, TransactionError};
-use crate::db::users::UserRepo;
+use crate::db::{Database, UserRepo};
 use crate::error::ApiError;
 use crate::ids::{SessionId, UserId};
+use crate::tables::Table;
 
 pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 pub const VERIFICATION_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -39,31 +42,9 @@ pub enum Rotation {
     Reused { user_id: UserId, session_id: SessionId },
 }
 
-type Item = HashMap<String, AttributeValue>;
-
-fn key(pk: String) -> Item {
-    HashMap::from([("pk".to_owned(), AttributeValue::S(pk))])
-}
-
-fn s(value: impl ToString) -> AttributeValue {
-    AttributeValue::S(value.to_string())
-}
-
-fn n(value: i64) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
-
-fn get_s<T: std::str::FromStr>(item: &Item, name: &str) -> Option<T> {
-    item.get(name)?.as_s().ok()?.parse().ok()
-}
-
-fn get_n(item: &Item, name: &str) -> Option<i64> {
-    item.get(name)?.as_n().ok()?.parse().ok()
-}
-
 impl SessionRepo {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
-        Self { client, table }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::Sessions)? })
     }
 
     fn put(&self, item: Item, condition: &str) -> Result<TransactWriteItem, ApiError> {
@@ -124,9 +105,11 @@ impl SessionRepo {
     ) -> Result<Rotation, ApiError> {
         let pk = format!("refresh#{}", presented.digest());
         let Some(item) = self.get(&pk).await? else { return Ok(Rotation::Invalid) };
-        let (Some(session_id), Some(user_id), Some(expires_at)) =
-            (get_s::<SessionId>(&item, "sessionId"), get_s::<UserId>(&item, "userId"), get_n(&item, "expiresAt"))
-        else {
+        let (Some(session_id), Some(user_id), Some(expires_at)) = (
+            get_s::<SessionId>(&item, "sessionId"),
+            get_s::<UserId>(&item, "userId"),
+            get_n::<i64>(&item, "expiresAt"),
+        ) else {
             return Err(ApiError::internal("refresh token item is incomplete"));
         };
         if expires_at <= now.unix_seconds() {
@@ -196,7 +179,7 @@ impl SessionRepo {
             .expression_attribute_values(":true", AttributeValue::Bool(true))
             .send()
             .await;
-        super::error::applied(result).map(|_| ())
+        applied(result).map(|_| ())
     }
 
     /// Stores an email verification token for `user_id`, valid for 24 hours.

@@ -2,15 +2,17 @@
 //! change is conditional on the stock and status as read, so concurrent changes never lose an
 //! update or go below zero; the status follows the stock in the same write.
 
-use std::collections::HashMap;
-
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
 use crate::catalog::product::{Product, ProductStatus};
 use crate::clock::Timestamp;
-use crate::db::transaction::{self, CancelReason, TransactionError};
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{n, pk, s};
+use crate::db::transaction;
 use crate::error::ApiError;
 use crate::orders::order::Order;
+use crate::tables::Table;
 
 #[derive(Clone, Debug)]
 pub struct StockRepo {
@@ -19,25 +21,16 @@ pub struct StockRepo {
     idempotency: String,
 }
 
-fn s(value: impl ToString) -> AttributeValue {
-    AttributeValue::S(value.to_string())
-}
-
-fn n(value: impl ToString) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
-
 fn status_value(status: ProductStatus) -> AttributeValue {
     s(serde_json::to_value(status).expect("statuses serialize").as_str().expect("a string"))
 }
 
 impl StockRepo {
-    pub fn from_app(app: &crate::App) -> Result<Self, crate::config::ConfigError> {
-        use crate::db::Table;
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
         Ok(Self {
-            client: app.dynamodb.clone(),
-            products: app.config.table(Table::Products)?,
-            idempotency: app.config.table(Table::Idempotency)?,
+            client: db.client(),
+            products: db.table(Table::Products)?,
+            idempotency: db.table(Table::Idempotency)?,
         })
     }
 
@@ -76,12 +69,11 @@ impl StockRepo {
     /// meanwhile; read them again and retry.
     pub async fn return_stock(&self, order: &Order, products: &[Product], now: Timestamp) -> Result<bool, ApiError> {
         let mut items = Vec::with_capacity(products.len() + 1);
+        let mut marker = pk(format!("restocked#{}", order.id));
+        marker.insert("expiresAt".to_owned(), n(now.unix_seconds() + 30 * 24 * 3600));
         let put = Put::builder()
             .table_name(&self.idempotency)
-            .set_item(Some(HashMap::from([
-                ("pk".to_owned(), s(format!("restocked#{}", order.id))),
-                ("expiresAt".to_owned(), n(now.unix_seconds() + 30 * 24 * 3600)),
-            ])))
+            .set_item(Some(marker))
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(ApiError::internal)?;
@@ -92,10 +84,9 @@ impl StockRepo {
         }
         match transaction::write(&self.client, items).await {
             Ok(()) => Ok(true),
-            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
-                Ok(true)
-            }
-            Err(TransactionError::Cancelled(reasons)) if reasons.contains(&CancelReason::ConditionFailed) => Ok(false),
+            // The marker was there: returned before.
+            Err(e) if e.failed_at(0) => Ok(true),
+            Err(e) if e.any_failed() => Ok(false),
             Err(e) => Err(e.into()),
         }
     }

@@ -11,6 +11,7 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use crate::error::ApiError;
+use crate::retry::Backoff;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CancelReason {
@@ -29,6 +30,18 @@ pub enum TransactionError {
     Failed(ApiError),
 }
 
+impl TransactionError {
+    /// Did the condition of the item at `index` fail (the transaction's expected "no")?
+    pub fn failed_at(&self, index: usize) -> bool {
+        matches!(self, Self::Cancelled(reasons) if reasons.get(index) == Some(&CancelReason::ConditionFailed))
+    }
+
+    /// Did any item's condition fail?
+    pub fn any_failed(&self) -> bool {
+        matches!(self, Self::Cancelled(reasons) if reasons.contains(&CancelReason::ConditionFailed))
+    }
+}
+
 impl From<TransactionError> for ApiError {
     fn from(error: TransactionError) -> Self {
         match error {
@@ -38,10 +51,12 @@ impl From<TransactionError> for ApiError {
     }
 }
 
-const ATTEMPTS: u32 = 6;
+/// Races are short: six attempts over about a second.
+const RACES: Backoff = Backoff::new(6, Duration::from_millis(10));
 
 pub async fn write(client: &aws_sdk_dynamodb::Client, items: Vec<TransactWriteItem>) -> Result<(), TransactionError> {
-    for attempt in 1..=ATTEMPTS {
+    let mut backoff = RACES;
+    loop {
         let error = match client.transact_write_items().set_transact_items(Some(items.clone())).send().await {
             Ok(_) => return Ok(()),
             Err(error) => error,
@@ -52,14 +67,9 @@ pub async fn write(client: &aws_sdk_dynamodb::Client, items: Vec<TransactWriteIt
         let codes: Vec<Option<&str>> = cancelled.cancellation_reasons().iter().map(|r| r.code()).collect();
         let raced = codes.iter().any(|c| matches!(c, Some("TransactionConflict")));
         let failed = codes.iter().any(|c| matches!(c, Some("ConditionalCheckFailed")));
-        if raced && !failed && attempt < ATTEMPTS {
-            // Back off a little more each time, with jitter, so racing writers spread out.
-            let jitter = u64::from(ulid::Ulid::new().random() as u8 % 20);
-            tokio::time::sleep(Duration::from_millis((10 << attempt) + jitter)).await;
-            continue;
-        }
         if raced && !failed {
-            return Err(TransactionError::Failed(ApiError::Unavailable { retry_after_secs: 1 }));
+            backoff.pause().await.map_err(TransactionError::Failed)?;
+            continue;
         }
         return Err(TransactionError::Cancelled(
             codes
@@ -72,5 +82,4 @@ pub async fn write(client: &aws_sdk_dynamodb::Client, items: Vec<TransactWriteIt
                 .collect(),
         ));
     }
-    unreachable!("the last attempt always returns")
 }

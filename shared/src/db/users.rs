@@ -2,15 +2,19 @@
 //! makes an address belong to one account. Both are written in one transaction, so two concurrent
 //! registrations of one email cannot both succeed.
 
-use std::collections::HashMap;
-
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::Serialize;
 
 use crate::accounts::{Account, Email, Role};
-use crate::db::transaction::{self, CancelReason, TransactionError};
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::{Item, get_s, pk, s};
+use crate::db::error::applied;
+use crate::db::query_all::query_all;
+use crate::db::transaction;
 use crate::error::{ApiError, Conflict};
 use crate::ids::UserId;
+use crate::tables::Table;
 
 #[derive(Clone, Debug)]
 pub struct UserRepo {
@@ -25,24 +29,24 @@ struct Stored<'a> {
     account: &'a Account,
 }
 
-pub(crate) fn user_key(id: UserId) -> HashMap<String, AttributeValue> {
-    HashMap::from([("pk".to_owned(), AttributeValue::S(format!("user#{id}")))])
+fn user_key(id: UserId) -> Item {
+    pk(format!("user#{id}"))
 }
 
-fn email_key(email: &Email) -> HashMap<String, AttributeValue> {
-    HashMap::from([("pk".to_owned(), AttributeValue::S(format!("email#{email}")))])
+fn email_key(email: &Email) -> Item {
+    pk(format!("email#{email}"))
 }
 
 impl UserRepo {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
-        Self { client, table }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::Users)? })
     }
 
     /// Creates the account; 409 `email_taken` if its email already has one.
     pub async fn create(&self, account: &Account) -> Result<(), ApiError> {
         let user = &account.user;
         let mut guard = email_key(&user.email);
-        guard.insert("userId".into(), AttributeValue::S(user.id.to_string()));
+        guard.insert("userId".into(), s(user.id));
         let stored = serde_dynamo::to_item(Stored { pk: format!("user#{}", user.id), account })?;
         let put = |item, what: &str| {
             Put::builder()
@@ -58,9 +62,7 @@ impl UserRepo {
         ];
         match transaction::write(&self.client, items).await {
             Ok(()) => Ok(()),
-            Err(TransactionError::Cancelled(reasons)) if reasons.first() == Some(&CancelReason::ConditionFailed) => {
-                Err(ApiError::Conflict(Conflict::EmailTaken))
-            }
+            Err(e) if e.failed_at(0) => Err(ApiError::Conflict(Conflict::EmailTaken)),
             Err(e) => Err(e.into()),
         }
     }
@@ -105,7 +107,7 @@ impl UserRepo {
             .consistent_read(true)
             .send()
             .await?;
-        let user_id = guard.item.and_then(|item| item.get("userId")?.as_s().ok()?.parse::<UserId>().ok());
+        let user_id = guard.item.and_then(|item| get_s::<UserId>(&item, "userId"));
         match user_id {
             Some(id) => self.get(id).await,
             None => Ok(None),
@@ -127,31 +129,16 @@ impl UserRepo {
 
     /// Every user with `role` (the `ByRole` index holds keys only).
     pub async fn ids_with_role(&self, role: Role) -> Result<Vec<UserId>, ApiError> {
-        let mut ids = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("ByRole")
-                .key_condition_expression("#role = :role")
-                .expression_attribute_names("#role", "role")
-                .expression_attribute_values(":role", AttributeValue::S(role.as_str().into()))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            ids.extend(
-                out.items
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|item| item.get("pk")?.as_s().ok()?.strip_prefix("user#")?.parse::<UserId>().ok()),
-            );
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(ids);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("ByRole")
+            .key_condition_expression("#role = :role")
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_values(":role", s(role.as_str()));
+        let items = query_all(query).await?;
+        Ok(items.iter().filter_map(|item| get_s::<String>(item, "pk")?.strip_prefix("user#")?.parse().ok()).collect())
     }
 
     /// Makes a customer a vendor; false if they were not a customer (already a vendor: a repeat).
@@ -164,11 +151,11 @@ impl UserRepo {
             .update_expression("SET #role = :vendor")
             .condition_expression("#role = :customer")
             .expression_attribute_names("#role", "role")
-            .expression_attribute_values(":vendor", AttributeValue::S(Role::Vendor.as_str().into()))
-            .expression_attribute_values(":customer", AttributeValue::S(Role::Customer.as_str().into()))
+            .expression_attribute_values(":vendor", s(Role::Vendor.as_str()))
+            .expression_attribute_values(":customer", s(Role::Customer.as_str()))
             .send()
             .await;
-        super::error::applied(result)
+        applied(result)
     }
 
     /// Makes a user an admin with a verified email (the bootstrap of the first admin).
@@ -180,7 +167,7 @@ impl UserRepo {
             .update_expression("SET #role = :admin, emailVerified = :true")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#role", "role")
-            .expression_attribute_values(":admin", AttributeValue::S(Role::Admin.as_str().into()))
+            .expression_attribute_values(":admin", s(Role::Admin.as_str()))
             .expression_attribute_values(":true", AttributeValue::Bool(true))
             .send()
             .await?;

@@ -1,9 +1,12 @@
 //! The vendors table: public vendor profiles, keyed by the vendor's user id.
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::db::attributes::s;
+use crate::db::error::applied;
 use crate::error::ApiError;
 use crate::ids::UserId;
+use crate::tables::Table;
 use crate::vendors::VendorProfile;
 
 #[derive(Clone, Debug)]
@@ -13,13 +16,12 @@ pub struct VendorRepo {
 }
 
 impl VendorRepo {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
-        Self { client, table }
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::Vendors)? })
     }
 
     pub async fn get(&self, id: UserId) -> Result<Option<VendorProfile>, ApiError> {
-        let out =
-            self.client.get_item().table_name(&self.table).key("id", AttributeValue::S(id.to_string())).send().await?;
+        let out = self.client.get_item().table_name(&self.table).key("id", s(id)).send().await?;
         Ok(out.item.map(serde_dynamo::from_item).transpose()?)
     }
 
@@ -33,6 +35,6 @@ impl VendorRepo {
             .condition_expression("attribute_not_exists(id)")
             .send()
             .await;
-        super::error::applied(result)
+        applied(result)
     }
 }

@@ -3,6 +3,7 @@
 
 use lambda_http::{Request, RequestExt, request::RequestContext};
 
+use crate::accounts::audit::Origin;
 use crate::http::request_id::RequestId;
 
 /// The id [`crate::http::serve`] assigned to this request.
@@ -16,4 +17,9 @@ pub fn source_ip(req: &Request) -> String {
         Some(RequestContext::ApiGatewayV2(ctx)) => ctx.http.source_ip.clone().unwrap_or_default(),
         _ => String::new(),
     }
+}
+
+/// Where the request came from, as the audit log records it.
+pub fn origin(req: &Request) -> Origin {
+    Origin { request_id: request_id(req), source_ip: source_ip(req) }
 }

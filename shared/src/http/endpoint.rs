@@ -1,12 +1,10 @@
 //! The wrapper every HTTP function runs in: request id, error mapping, one log line per request.
 
-use std::convert::Infallible;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Instant;
 
 use http::HeaderValue;
-use lambda_http::{Body, Request, RequestExt, Response, request::RequestContext, service_fn};
+use lambda_http::{Body, Request, RequestExt, Response, request::RequestContext};
 use tracing::Instrument;
 
 use crate::error::ApiError;
@@ -59,14 +57,4 @@ fn route_key(req: &Request) -> String {
         Some(RequestContext::ApiGatewayV2(ctx)) if ctx.route_key.is_some() => ctx.route_key.clone().unwrap_or_default(),
         _ => format!("{} {}", req.method(), req.uri().path()),
     }
-}
-
-/// The Lambda entry point of an HTTP function: telemetry, then the runtime loop.
-pub async fn run_on_lambda<E: Endpoint>(endpoint: E) -> Result<(), lambda_http::Error> {
-    let endpoint = Arc::new(endpoint);
-    lambda_http::run(service_fn(move |req: Request| {
-        let endpoint = Arc::clone(&endpoint);
-        async move { Ok::<_, Infallible>(serve(endpoint.as_ref(), req).await) }
-    }))
-    .await
 }

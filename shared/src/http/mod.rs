@@ -1,10 +1,10 @@
 //! HTTP for API Gateway HTTP API (v2) events: parsing requests, shaping responses, and the wrapper
 //! every endpoint runs in.
 
+pub mod auth;
 pub mod body;
 pub mod context;
 pub mod endpoint;
-pub mod etag;
 pub mod page;
 pub mod path;
 pub mod problem;
@@ -12,6 +12,7 @@ pub mod query;
 pub mod request_id;
 pub mod response;
 
-pub use endpoint::{Endpoint, run_on_lambda, serve};
+pub use auth::Authenticator;
+pub use endpoint::{Endpoint, serve};
 pub use http::{StatusCode, header};
 pub use lambda_http::{Body, Request, RequestExt, Response};

@@ -25,7 +25,7 @@ struct Problem<'a> {
 }
 
 impl ApiError {
-    /// The stable machine-readable code of API.md.
+    /// The stable machine-readable code of the contract (`openapi.yaml`).
     pub fn code(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation_failed",

@@ -1,10 +1,11 @@
 //! Successful responses.
 
+use http::header::IF_NONE_MATCH;
 use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use serde::Serialize;
 
-use crate::http::etag::ETag;
+use crate::etag::ETag;
 
 pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
     let body = serde_json::to_string(value).expect("response types always serialize");
@@ -33,7 +34,8 @@ pub fn json_with_etag<T: Serialize>(
 ) -> Response<Body> {
     let body = serde_json::to_string(value).expect("response types always serialize");
     let etag = ETag::of(body.as_bytes());
-    let (status, body) = if etag.matches_if_none_match(request_headers) {
+    let if_none_match = request_headers.get_all(IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok());
+    let (status, body) = if etag.matches_any(if_none_match, true) {
         (StatusCode::NOT_MODIFIED, Body::Empty)
     } else {
         (StatusCode::OK, Body::Text(body))

@@ -1,4 +1,4 @@
-//! Publishing to the notifications topic. Message attributes `type` and `userId` let each
+//! Publishing to the notifications topic (the store of what is told, as SNS). Message attributes `type` and `userId` let each
 //! delivery channel subscribe with a filter policy to just what it delivers.
 
 use aws_sdk_sns::types::MessageAttributeValue;

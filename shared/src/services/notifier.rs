@@ -6,11 +6,11 @@
 use std::sync::Arc;
 
 use crate::clock::Timestamp;
-use crate::db::idempotency::IdempotencyStore;
-use crate::db::inbox::{InboxItem, InboxRepo};
+use crate::config::ConfigError;
+use crate::db::{Database, IdempotencyStore, InboxRepo};
 use crate::error::ApiError;
 use crate::ids::NotificationId;
-use crate::notify::{Notification, Publisher};
+use crate::notify::{InboxItem, Notification, Publisher};
 
 #[derive(Clone)]
 pub struct Notifier {
@@ -20,28 +20,15 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    pub fn new(inbox: InboxRepo, markers: IdempotencyStore, publisher: Arc<dyn Publisher>) -> Self {
-        Self { inbox, markers, publisher }
-    }
-
-    pub fn from_app(app: &crate::App) -> Result<Self, crate::config::ConfigError> {
-        Ok(Self::new(InboxRepo::from_app(app)?, IdempotencyStore::from_app(app)?, app.publisher()?))
+    pub fn new(db: &Database, publisher: Arc<dyn Publisher>) -> Result<Self, ConfigError> {
+        Ok(Self { inbox: InboxRepo::new(db)?, markers: IdempotencyStore::new(db)?, publisher })
     }
 
     /// Delivers `notification` (to its `user_id`) once per `key`; `at` is when its event happened.
     pub async fn send_once(&self, key: &str, at: Timestamp, notification: &Notification) -> Result<(), ApiError> {
         let id = NotificationId::derived(key, at);
         if let Some(user) = notification.user_id {
-            let item = InboxItem {
-                id,
-                kind: notification.kind,
-                title: notification.subject.clone(),
-                body: notification.body.clone(),
-                data: notification.data.clone(),
-                read: false,
-                created_at: at,
-            };
-            self.inbox.store(user, &item).await?;
+            self.inbox.store(user, &InboxItem::of(notification, id, at)).await?;
         }
         let marker = format!("published#{key}");
         if !self.markers.take(&marker).await? {

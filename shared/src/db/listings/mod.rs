@@ -1,0 +1,56 @@
+//! The product listings table: the entries of [`crate::catalog::listing_index`], keyed by
+//! `pk` (the partition) and `productId`, with one GSI per sort order (`ByPrice`, `ByYear`,
+//! `ByMileage`) and one by product (`ByProduct`).
+//!
+//! - [`expression`]: the Query a plan becomes.
+//! - [`reads`]: pages and facet counts, bounded: at most [`MAX_EVALUATED_PER_PAGE`] entries are
+//!   evaluated, in Queries of at most [`MAX_QUERY_LIMIT`]. When filters are sparse the budget can
+//!   run out before the page is full; the page is then short and `next` continues where the
+//!   reading stopped.
+//! - [`sync`]: keeping a product's entries in step with the product.
+
+mod expression;
+mod reads;
+mod sync;
+
+use std::collections::BTreeMap;
+
+use crate::catalog::product::ProductId;
+use crate::config::ConfigError;
+use crate::db::Database;
+use crate::tables::Table;
+
+pub use crate::db::index_page::Position;
+
+pub const MAX_EVALUATED_PER_PAGE: i32 = 1000;
+pub const MAX_QUERY_LIMIT: i32 = 400;
+/// Facets count at most this many entries; past it they are a sample and say so.
+pub const MAX_FACET_ENTRIES: i32 = 2000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingPage {
+    pub product_ids: Vec<ProductId>,
+    pub next: Option<Position>,
+    /// How many entries DynamoDB evaluated for this page (what the page cost).
+    pub evaluated: i32,
+}
+
+/// How many matches there are per make, condition and governorate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Facets {
+    pub make: BTreeMap<String, u64>,
+    pub condition: BTreeMap<String, u64>,
+    pub governorate: BTreeMap<String, u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ListingRepo {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+impl ListingRepo {
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::ProductListings)? })
+    }
+}

@@ -1,0 +1,160 @@
+//! What each event tells whom, in English and Arabic: the one place the marketplace's
+//! notification texts are written.
+
+use serde_json::json;
+
+use crate::accounts::{SecretToken, User};
+use crate::ids::UserId;
+use crate::money::Money;
+use crate::notify::{Notification, NotificationType};
+use crate::orders::Order;
+use crate::vendors::{ApplicationStatus, VendorApplication};
+
+/// The verification code a new account is sent, to its email address.
+pub fn email_verification(user: &User, token: &SecretToken) -> Notification {
+    Notification {
+        id: None,
+        kind: NotificationType::EmailVerification,
+        to: user.email.to_string(),
+        user_id: Some(user.id),
+        subject: "Verify your email – فعّل بريدك الإلكتروني".into(),
+        body: format!(
+            "Welcome to Souk El-Sayarat, {}! Your verification code is {} (valid for 24 hours).\n\
+             أهلاً بك في سوق السيارات! رمز التفعيل الخاص بك هو {} (صالح لمدة 24 ساعة).",
+            user.name.as_str(),
+            token.expose(),
+            token.expose()
+        ),
+        data: json!({ "token": token.expose() }),
+    }
+}
+
+/// An admin hears of a new vendor application.
+pub fn application_submitted(application: &VendorApplication, admin: UserId) -> Notification {
+    Notification {
+        id: None,
+        kind: NotificationType::VendorApplicationSubmitted,
+        to: admin.to_string(),
+        user_id: Some(admin),
+        subject: format!("New vendor application: {}", application.business_name),
+        body: format!(
+            "{} ({:?}, {}) applied to sell on Souk El-Sayarat.\nطلب تاجر جديد: {}",
+            application.business_name,
+            application.business_type,
+            application.governorate.slug(),
+            application.business_name
+        ),
+        data: json!({ "applicationId": application.id, "applicantId": application.applicant_id }),
+    }
+}
+
+/// The applicant hears the decision on their application (and the reason for a rejection).
+pub fn application_decided(application: &VendorApplication) -> Notification {
+    let reason = application.decision.as_ref().and_then(|d| d.reason.clone());
+    let (subject, body) = match application.status {
+        ApplicationStatus::Approved => (
+            "You are now a vendor on Souk El-Sayarat – تمت الموافقة على طلبك".to_owned(),
+            "Your vendor application was approved. Sign in again to start listing.\nتمت الموافقة على طلبك كتاجر."
+                .to_owned(),
+        ),
+        _ => {
+            let why = reason.as_deref().unwrap_or("-");
+            (
+                "Your vendor application was not approved – لم تتم الموافقة على طلبك".to_owned(),
+                format!("Reason: {why}\nالسبب: {why}"),
+            )
+        }
+    };
+    Notification {
+        id: None,
+        kind: NotificationType::VendorApplicationDecided,
+        to: application.applicant_id.to_string(),
+        user_id: Some(application.applicant_id),
+        subject,
+        body,
+        data: json!({ "applicationId": application.id, "status": application.status, "reason": reason }),
+    }
+}
+
+/// The customer hears their order was placed.
+pub fn order_placed(order: &Order) -> Notification {
+    Notification {
+        id: None,
+        kind: NotificationType::OrderCreated,
+        to: order.customer_id.to_string(),
+        user_id: Some(order.customer_id),
+        subject: format!("Order {} placed – تم استلام طلبك", order.id),
+        body: format!(
+            "Your order of {} item(s), {} in total, is waiting for the vendor's confirmation.",
+            order.items.len(),
+            egp(order.total)
+        ),
+        data: order_data(order),
+    }
+}
+
+/// The vendor hears of an order to fulfil.
+pub fn order_received(order: &Order) -> Notification {
+    Notification {
+        id: None,
+        kind: NotificationType::OrderReceived,
+        to: order.vendor_id.to_string(),
+        user_id: Some(order.vendor_id),
+        subject: format!("New order {} – طلب جديد", order.id),
+        body: format!(
+            "{} item(s), {} in total, to deliver to {}, {}.",
+            order.items.len(),
+            egp(order.total),
+            order.shipping_address.city,
+            order.shipping_address.governorate.slug()
+        ),
+        data: order_data(order),
+    }
+}
+
+/// The customer hears their order's new status.
+pub fn order_status_changed(order: &Order) -> Notification {
+    let status = order.status.as_str();
+    Notification {
+        id: None,
+        kind: NotificationType::OrderStatusChanged,
+        to: order.customer_id.to_string(),
+        user_id: Some(order.customer_id),
+        subject: format!("Order {} is {status} – تحديث حالة الطلب", order.id),
+        body: format!("Your order {} is now {status}.", order.id),
+        data: json!({ "orderId": order.id, "status": order.status, "paymentStatus": order.payment_status }),
+    }
+}
+
+/// An admin's message to one user.
+pub fn announcement(to: UserId, title: &str, body: &str, data: &serde_json::Value) -> Notification {
+    Notification {
+        id: None,
+        kind: NotificationType::Announcement,
+        to: to.to_string(),
+        user_id: Some(to),
+        subject: title.to_owned(),
+        body: body.to_owned(),
+        data: data.clone(),
+    }
+}
+
+fn order_data(order: &Order) -> serde_json::Value {
+    json!({ "orderId": order.id, "checkoutId": order.checkout_id, "total": order.total })
+}
+
+/// `1234.50 EGP`: piasters as pounds, never through a float.
+fn egp(money: Money) -> String {
+    format!("{}.{:02} EGP", money.amount / 100, money.amount % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_as_pounds_and_piasters() {
+        assert_eq!(egp(Money::egp(123_450)), "1234.50 EGP");
+        assert_eq!(egp(Money::egp(7)), "0.07 EGP");
+    }
+}

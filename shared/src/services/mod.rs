@@ -1,0 +1,17 @@
+//! Services: what combines stores and publishers into the one thing a function asks for. Each
+//! is built from the [`crate::db::Database`] (and publisher or signing key) of its function, so it
+//! asks only for the tables that function is given.
+
+pub mod admin_bootstrap;
+pub mod announcements;
+pub mod catalog_index;
+pub mod checkout;
+pub mod email_verification;
+pub mod notifier;
+pub mod product_edit;
+pub mod registrar;
+pub mod restock;
+pub mod sign_in;
+pub mod sign_out;
+pub mod token_refresh;
+pub mod vendor_approval;

@@ -1,0 +1,68 @@
+//! Opening an account: a new customer, unverified, and a verification code sent through the
+//! notification channel. An account whose code could not be sent could never be verified, so it
+//! is removed again and the client may simply retry.
+
+use std::sync::Arc;
+
+use crate::accounts::audit::{AuditAction, AuditEntry, Origin, Subject};
+use crate::accounts::registration::Registration;
+use crate::accounts::{Account, Role, SecretToken, User};
+use crate::clock::Clock;
+use crate::config::ConfigError;
+use crate::db::{AuditLog, Database, RateLimiter, SessionRepo, UserRepo, rate_limits};
+use crate::error::ApiError;
+use crate::ids::UserId;
+use crate::notify::{Publisher, messages};
+
+pub struct Registrar {
+    users: UserRepo,
+    sessions: SessionRepo,
+    limits: RateLimiter,
+    audit: AuditLog,
+    publisher: Arc<dyn Publisher>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Registrar {
+    pub fn new(db: &Database, publisher: Arc<dyn Publisher>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            users: UserRepo::new(db)?,
+            sessions: SessionRepo::new(db)?,
+            limits: RateLimiter::new(db)?,
+            audit: AuditLog::new(db)?,
+            publisher,
+            clock: db.clock(),
+        })
+    }
+
+    pub async fn register(&self, registration: Registration, origin: &Origin) -> Result<User, ApiError> {
+        self.limits.acquire(&rate_limits::REGISTRATIONS, &origin.source_ip).await?;
+        let now = self.clock.now();
+        let user = User {
+            id: UserId::new(),
+            email: registration.email,
+            name: registration.name,
+            phone: registration.phone,
+            role: Role::Customer,
+            email_verified: false,
+            created_at: now,
+        };
+        let password = registration.password;
+        // argon2id is CPU-bound: keep it off the async workers.
+        let password_hash = tokio::task::spawn_blocking(move || password.hash()).await.map_err(ApiError::internal)?;
+        let account = Account { user: user.clone(), password_hash };
+        self.users.create(&account).await?;
+
+        let token = SecretToken::generate();
+        let sent = match self.sessions.issue_verification(user.id, &token, now).await {
+            Ok(()) => self.publisher.publish(&messages::email_verification(&user, &token)).await,
+            Err(e) => Err(e),
+        };
+        if let Err(error) = sent {
+            self.users.remove_unverified(&account).await?;
+            return Err(error);
+        }
+        self.audit.record(AuditEntry::new(AuditAction::Registered, Subject::User(user.id), origin)).await;
+        Ok(user)
+    }
+}
