@@ -108,17 +108,12 @@ fn product(i: u64, vendors: &[String]) -> Product {
     };
     if kind < 80 {
         Product {
-            vehicle: Some(Vehicle {
-                make: make.into(),
-                model: model.into(),
+            vehicle: Some(Vehicle::new(
+                make,
+                model,
                 year,
-                mileage_km: (2026 - u32::from(year)) * (5_000 + rng.below(15_000) as u32),
-                body_type: None,
-                fuel_type: None,
-                transmission: None,
-                color: None,
-                vin: None,
-            }),
+                (2026 - u32::from(year)) * (5_000 + rng.below(15_000) as u32),
+            )),
             ..base
         }
     } else {

@@ -4,13 +4,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use souk_tests::TestMarketplace;
-use souk_tests::accounts::{PASSWORD, Session};
-
-/// The claims of a JWT, read the way a client may read them (no verification).
-pub fn claims(token: &str) -> serde_json::Value {
-    let payload = token.split('.').nth(1).expect("three parts");
-    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
-}
+use souk_tests::accounts::{PASSWORD, Session, claims};
 
 #[tokio::test]
 async fn a_login_returns_a_short_lived_access_token_a_refresh_token_and_the_user() {

@@ -2,65 +2,56 @@
 
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 use shared::accounts::tokens::{AUDIENCE, Claims, ISSUER, KeyPair, TokenIssuer};
 use shared::accounts::{Email, PersonName, Role, User};
-use shared::db::UserRepo;
-use shared::tables::Table;
-use souk_tests::accounts::Session;
+use souk_tests::accounts::{Session, claims};
 use souk_tests::{TestMarketplace, signing_keys};
-
-use crate::accounts_login::claims;
-
-async fn refresh(market: &TestMarketplace, token: &str) -> souk_tests::TestResponse {
-    market.post("/api/auth/refresh", &json!({ "refreshToken": token })).await
-}
 
 #[tokio::test]
 async fn a_refresh_token_rotates_and_presenting_a_rotated_one_revokes_the_session() {
     let market = TestMarketplace::spawn().await;
     let first = market.verified_customer("rotate@example.com").await;
 
-    let second = Session::from_response(&refresh(&market, &first.refresh_token).await);
+    let second = market.refreshed(&first).await;
     assert_ne!(second.refresh_token, first.refresh_token);
     assert_eq!(second.user["email"], "rotate@example.com");
     assert_eq!(market.get_as(&second.access_token, "/api/me").await.status, 200);
-    let third = Session::from_response(&refresh(&market, &second.refresh_token).await);
+    let third = market.refreshed(&second).await;
 
     // The first token was rotated: someone replaying it revokes the whole session...
-    refresh(&market, &first.refresh_token).await.assert_problem(401, "unauthorized");
+    market.refresh(&first.refresh_token).await.assert_problem(401, "unauthorized");
     // ...so even the newest token of that session is dead now.
-    refresh(&market, &third.refresh_token).await.assert_problem(401, "unauthorized");
+    market.refresh(&third.refresh_token).await.assert_problem(401, "unauthorized");
     // Another session of the same user is unaffected.
     let other = Session::from_response(&market.login("rotate@example.com", souk_tests::accounts::PASSWORD).await);
-    assert_eq!(refresh(&market, &other.refresh_token).await.status, 200);
+    assert_eq!(market.refresh(&other.refresh_token).await.status, 200);
 }
 
 #[tokio::test]
 async fn concurrent_refreshes_with_one_token_succeed_at_most_once_and_revoke_the_session() {
     let market = TestMarketplace::spawn().await;
     let session = market.verified_customer("twice@example.com").await;
-    let responses = futures::future::join_all((0..6).map(|_| refresh(&market, &session.refresh_token))).await;
+    let responses = futures::future::join_all((0..6).map(|_| market.refresh(&session.refresh_token))).await;
     let winners: Vec<_> = responses.iter().filter(|r| r.status == 200).collect();
     assert_eq!(winners.len(), 1, "{:?}", responses.iter().map(|r| r.status).collect::<Vec<_>>());
     for loser in responses.iter().filter(|r| r.status != 200) {
         loser.assert_problem(401, "unauthorized");
     }
     let winner = Session::from_response(winners[0]);
-    refresh(&market, &winner.refresh_token).await.assert_problem(401, "unauthorized");
+    market.refresh(&winner.refresh_token).await.assert_problem(401, "unauthorized");
 }
 
 #[tokio::test]
 async fn refresh_tokens_expire_after_30_days_and_garbage_is_401() {
     let market = TestMarketplace::spawn().await;
     let session = market.verified_customer("old@example.com").await;
-    refresh(&market, "garbage").await.assert_problem(401, "unauthorized");
-    refresh(&market, shared::accounts::SecretToken::generate().expose()).await.assert_problem(401, "unauthorized");
+    market.refresh("garbage").await.assert_problem(401, "unauthorized");
+    market.refresh(shared::accounts::SecretToken::generate().expose()).await.assert_problem(401, "unauthorized");
     market.clock.advance(Duration::from_secs(30 * 24 * 3600));
-    refresh(&market, &session.refresh_token).await.assert_problem(401, "unauthorized");
+    market.refresh(&session.refresh_token).await.assert_problem(401, "unauthorized");
 }
 
 #[tokio::test]
@@ -72,7 +63,7 @@ async fn logout_ends_the_session_and_is_idempotent() {
         assert_eq!(out.status, 204);
         assert!(out.body.is_empty());
     }
-    refresh(&market, &session.refresh_token).await.assert_problem(401, "unauthorized");
+    market.refresh(&session.refresh_token).await.assert_problem(401, "unauthorized");
     assert_eq!(market.post("/api/auth/logout", &json!({ "refreshToken": "unknown" })).await.status, 204);
     market.post("/api/auth/logout", &json!({ "refreshToken": 5 })).await.assert_problem(400, "validation_failed");
 }
@@ -183,14 +174,10 @@ async fn a_role_change_takes_effect_at_the_next_refresh() {
     let market = TestMarketplace::spawn().await;
     let session = market.verified_customer("promoted@example.com").await;
     assert_eq!(claims(&session.access_token)["role"], "customer");
-    UserRepo::new(&market.app().database())
-        .unwrap()
-        .promote_to_admin(session.user_id().parse().unwrap())
-        .await
-        .unwrap();
+    market.promote_to_admin(&session).await;
 
     assert_eq!(claims(&session.access_token)["role"], "customer", "an issued token does not change");
-    let refreshed = Session::from_response(&refresh(&market, &session.refresh_token).await);
+    let refreshed = market.refreshed(&session).await;
     assert_eq!(claims(&refreshed.access_token)["role"], "admin");
     assert_eq!(refreshed.user["role"], "admin");
 }
@@ -207,18 +194,7 @@ async fn security_relevant_actions_are_audited_without_secrets() {
     market.post("/api/auth/logout", &json!({ "refreshToken": session.refresh_token })).await;
     market.login("ghost@example.com", "Wrong-Password-99").await;
 
-    let app = market.app();
-    let entries = app
-        .dynamodb
-        .query()
-        .table_name(app.config.table(Table::AuditLog).unwrap())
-        .key_condition_expression("pk = :pk")
-        .expression_attribute_values(":pk", AttributeValue::S(format!("user#{user_id}")))
-        .send()
-        .await
-        .unwrap()
-        .items
-        .unwrap();
+    let entries = market.audit_entries(&format!("user#{user_id}")).await;
     let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_s().unwrap().as_str()).collect();
     assert_eq!(actions, ["registered", "email_verified", "login_failed", "login_succeeded", "logged_out"]);
     let failure = entries.iter().find(|e| e["action"].as_s().unwrap() == "login_failed").unwrap();
@@ -233,17 +209,7 @@ async fn security_relevant_actions_are_audited_without_secrets() {
 
     // An unknown email is recorded by digest, not by address.
     let ghost = Email::parse("ghost@example.com").unwrap();
-    let ghost_entries = app
-        .dynamodb
-        .query()
-        .table_name(app.config.table(Table::AuditLog).unwrap())
-        .key_condition_expression("pk = :pk")
-        .expression_attribute_values(":pk", AttributeValue::S(format!("email#{}", ghost.digest())))
-        .send()
-        .await
-        .unwrap()
-        .items
-        .unwrap();
+    let ghost_entries = market.audit_entries(&format!("email#{}", ghost.digest())).await;
     assert_eq!(ghost_entries.len(), 1);
     assert!(!format!("{ghost_entries:?}").contains("ghost@"));
 }

@@ -2,60 +2,34 @@
 
 use serde_json::{Value, json};
 use souk_tests::accounts::Session;
-use souk_tests::{TestMarketplace, TestResponse, eventually};
-
-use crate::products_write::{car_body, create};
-use crate::vendors::approved_vendor;
-
-pub fn address() -> Value {
-    json!({ "name": "منى حسن", "phone": "01012345678", "governorate": "cairo", "city": "Nasr City", "street": "12 Makram Ebeid St" })
-}
-
-pub fn basket(lines: &[(&str, u32)]) -> Value {
-    let items: Vec<Value> = lines.iter().map(|(id, q)| json!({ "productId": id, "quantity": q })).collect();
-    json!({ "items": items, "shippingAddress": address(), "paymentMethod": "cash_on_delivery" })
-}
-
-pub async fn checkout(market: &TestMarketplace, who: &Session, body: &Value, key: Option<&str>) -> TestResponse {
-    let auth = format!("Bearer {}", who.access_token);
-    let mut headers = vec![("authorization", auth.as_str())];
-    if let Some(key) = key {
-        headers.push(("idempotency-key", key));
-    }
-    market.post_with("/api/orders", body, &headers).await
-}
-
-pub async fn set_status(market: &TestMarketplace, who: &Session, order: &str, status: &str) -> TestResponse {
-    let auth = format!("Bearer {}", who.access_token);
-    market
-        .post_with(&format!("/api/orders/{order}/status"), &json!({ "status": status }), &[("authorization", &auth)])
-        .await
-}
-
-/// A product of `vendor` with `stock` units at `price_egp`; returns its id.
-pub async fn product(market: &TestMarketplace, vendor: &Session, title: &str, stock: u32, price_egp: u64) -> String {
-    let mut body = car_body(title, "Kia", "Rio", 2020, price_egp);
-    body["stock"] = json!(stock);
-    let created = create(market, vendor, &body).await;
-    assert_eq!(created.status, 201, "{}", String::from_utf8_lossy(&created.body));
-    created.json()["id"].as_str().unwrap().to_owned()
-}
+use souk_tests::orders::{address, basket};
+use souk_tests::{TestMarketplace, eventually};
 
 async fn stock_of(market: &TestMarketplace, product: &str) -> (u64, String) {
     let body = market.get(&format!("/api/products/{product}")).await.json();
     (body["stock"].as_u64().unwrap(), body["status"].as_str().unwrap().to_owned())
 }
 
+/// The one Kia Rio of vendor `<who>-vendor@example.com`, ordered by customer
+/// `<who>-buyer@example.com`: the vendor, the car's id, the customer and the order's id.
+async fn last_car_ordered(market: &TestMarketplace, who: &str) -> (Session, String, Session, String) {
+    let vendor = market.approved_vendor(&format!("{who}-vendor@example.com")).await;
+    let car = market.new_product(&vendor, "Kia Rio 2020", 1, 400_000).await;
+    let customer = market.verified_customer(&format!("{who}-buyer@example.com")).await;
+    let order = market.place_order(&customer, &[(&car, 1)]).await;
+    (vendor, car, customer, order)
+}
+
 #[tokio::test]
 async fn fifty_concurrent_checkouts_of_the_last_car_make_exactly_one_order() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "last-car@example.com").await;
-    let car = product(&market, &vendor, "Kia Rio 2020", 1, 400_000).await;
+    let vendor = market.approved_vendor("last-car@example.com").await;
+    let car = market.new_product(&vendor, "Kia Rio 2020", 1, 400_000).await;
     let buyers =
         [market.verified_customer("first@example.com").await, market.verified_customer("second@example.com").await];
     let body = basket(&[(&car, 1)]);
 
-    let attempts = (0..50).map(|i| checkout(&market, &buyers[i % 2], &body, None));
+    let attempts = (0..50).map(|i| market.checkout(&buyers[i % 2], &body, None));
     let responses = futures::future::join_all(attempts).await;
 
     let created: Vec<_> = responses.iter().filter(|r| r.status == 201).collect();
@@ -72,22 +46,23 @@ async fn fifty_concurrent_checkouts_of_the_last_car_make_exactly_one_order() {
 #[tokio::test]
 async fn a_mixed_cart_becomes_one_order_per_vendor_or_nothing_at_all() {
     let market = TestMarketplace::spawn().await;
-    let dealer = approved_vendor(&market, "dealer@example.com").await;
-    let parts = approved_vendor(&market, "parts@example.com").await;
-    let car = product(&market, &dealer, "Kia Rio 2020", 2, 400_000).await;
-    let pads = product(&market, &parts, "Kia Rio brake pads", 10, 1_500).await;
-    let filter = product(&market, &parts, "Kia Rio oil filter", 1, 300).await;
+    let dealer = market.approved_vendor("dealer@example.com").await;
+    let parts = market.approved_vendor("parts@example.com").await;
+    let car = market.new_product(&dealer, "Kia Rio 2020", 2, 400_000).await;
+    let pads = market.new_product(&parts, "Kia Rio brake pads", 10, 1_500).await;
+    let filter = market.new_product(&parts, "Kia Rio oil filter", 1, 300).await;
     let customer = market.verified_customer("mixed@example.com").await;
 
     // One line cannot be filled: nothing happens at all.
-    checkout(&market, &customer, &basket(&[(&car, 1), (&pads, 2), (&filter, 3)]), None)
+    market
+        .checkout(&customer, &basket(&[(&car, 1), (&pads, 2), (&filter, 3)]), None)
         .await
         .assert_problem(409, "insufficient_stock");
     assert_eq!(stock_of(&market, &car).await.0, 2);
     assert_eq!(stock_of(&market, &pads).await.0, 10);
     assert!(market.get_as(&customer.access_token, "/api/orders").await.json()["items"].as_array().unwrap().is_empty());
 
-    let placed = checkout(&market, &customer, &basket(&[(&car, 1), (&pads, 2), (&filter, 1)]), None).await;
+    let placed = market.checkout(&customer, &basket(&[(&car, 1), (&pads, 2), (&filter, 1)]), None).await;
     assert_eq!(placed.status, 201, "{}", String::from_utf8_lossy(&placed.body));
     let body = placed.json();
     let orders = body["orders"].as_array().unwrap();
@@ -110,36 +85,35 @@ async fn a_mixed_cart_becomes_one_order_per_vendor_or_nothing_at_all() {
 #[tokio::test]
 async fn a_retried_checkout_with_its_key_replays_the_first_and_another_body_is_refused() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "replay@example.com").await;
-    let pads = product(&market, &vendor, "Brake pads", 10, 1_500).await;
+    let vendor = market.approved_vendor("replay@example.com").await;
+    let pads = market.new_product(&vendor, "Brake pads", 10, 1_500).await;
     let customer = market.verified_customer("retry@example.com").await;
     let body = basket(&[(&pads, 3)]);
 
-    let first = checkout(&market, &customer, &body, Some("checkout-7f3a")).await;
+    let first = market.checkout(&customer, &body, Some("checkout-7f3a")).await;
     assert_eq!(first.status, 201);
     assert!(first.header("idempotent-replayed").is_none());
     let again =
-        futures::future::join_all((0..3).map(|_| checkout(&market, &customer, &body, Some("checkout-7f3a")))).await;
+        futures::future::join_all((0..3).map(|_| market.checkout(&customer, &body, Some("checkout-7f3a")))).await;
     for replay in &again {
         assert_eq!(replay.status, 201);
         assert_eq!(replay.header("idempotent-replayed"), Some("true"));
         assert_eq!(replay.json(), first.json(), "the same orders");
     }
     assert_eq!(stock_of(&market, &pads).await.0, 7, "stock taken once");
-    checkout(&market, &customer, &basket(&[(&pads, 4)]), Some("checkout-7f3a"))
+    market
+        .checkout(&customer, &basket(&[(&pads, 4)]), Some("checkout-7f3a"))
         .await
         .assert_problem(422, "idempotency_key_reused");
-    checkout(&market, &customer, &body, Some("not a valid key!")).await.assert_problem(400, "validation_failed");
+    market.checkout(&customer, &body, Some("not a valid key!")).await.assert_problem(400, "validation_failed");
     // Keys belong to their customer.
     let other = market.verified_customer("other-retry@example.com").await;
-    assert_eq!(checkout(&market, &other, &body, Some("checkout-7f3a")).await.header("idempotent-replayed"), None);
+    assert_eq!(market.checkout(&other, &body, Some("checkout-7f3a")).await.header("idempotent-replayed"), None);
     assert_eq!(stock_of(&market, &pads).await.0, 4);
     // A key is replayed for 24 hours; after that it starts a new checkout.
     market.clock.advance(std::time::Duration::from_secs(24 * 3600 + 1));
-    let later = Session::from_response(
-        &market.post("/api/auth/refresh", &json!({ "refreshToken": customer.refresh_token })).await,
-    );
-    let fresh = checkout(&market, &later, &body, Some("checkout-7f3a")).await;
+    let later = market.refreshed(&customer).await;
+    let fresh = market.checkout(&later, &body, Some("checkout-7f3a")).await;
     assert_eq!((fresh.status.as_u16(), fresh.header("idempotent-replayed")), (201, None));
     assert_eq!(stock_of(&market, &pads).await.0, 1);
 }
@@ -147,8 +121,8 @@ async fn a_retried_checkout_with_its_key_replays_the_first_and_another_body_is_r
 #[tokio::test]
 async fn checkouts_are_validated_and_only_verified_buyers_may_order() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "strict-orders@example.com").await;
-    let pads = product(&market, &vendor, "Brake pads", 10, 1_500).await;
+    let vendor = market.approved_vendor("strict-orders@example.com").await;
+    let pads = market.new_product(&vendor, "Brake pads", 10, 1_500).await;
     let customer = market.verified_customer("careless@example.com").await;
     let cases: &[(Value, &[&str])] = &[
         (json!({ "items": [], "shippingAddress": address(), "paymentMethod": "cash_on_delivery" }), &["items"]),
@@ -166,25 +140,23 @@ async fn checkouts_are_validated_and_only_verified_buyers_may_order() {
         ),
     ];
     for (body, fields) in cases {
-        let response = checkout(&market, &customer, body, None).await;
+        let response = market.checkout(&customer, body, None).await;
         let mut got = response.error_fields();
         got.sort();
         assert_eq!(got, *fields, "{body}");
     }
-    checkout(&market, &vendor, &basket(&[(&pads, 1)]), None).await.assert_problem(400, "validation_failed");
-    market.register("unverified-buyer@example.com", souk_tests::accounts::PASSWORD, "U").await;
-    let unverified =
-        Session::from_response(&market.login("unverified-buyer@example.com", souk_tests::accounts::PASSWORD).await);
-    checkout(&market, &unverified, &basket(&[(&pads, 1)]), None).await.assert_problem(403, "email_not_verified");
-    checkout(&market, &market.admin().await, &basket(&[(&pads, 1)]), None).await.assert_problem(403, "forbidden");
+    market.checkout(&vendor, &basket(&[(&pads, 1)]), None).await.assert_problem(400, "validation_failed");
+    let unverified = market.unverified_customer("unverified-buyer@example.com").await;
+    market.checkout(&unverified, &basket(&[(&pads, 1)]), None).await.assert_problem(403, "email_not_verified");
+    market.checkout(&market.admin().await, &basket(&[(&pads, 1)]), None).await.assert_problem(403, "forbidden");
     assert_eq!(stock_of(&market, &pads).await.0, 10);
 }
 
 #[tokio::test]
 async fn every_allowed_transition_works_and_every_other_is_refused() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "lifecycle@example.com").await;
-    let pads = product(&market, &vendor, "Brake pads", 100, 1_500).await;
+    let vendor = market.approved_vendor("lifecycle@example.com").await;
+    let pads = market.new_product(&vendor, "Brake pads", 100, 1_500).await;
     let customer = market.verified_customer("lifecycle-buyer@example.com").await;
     let admin = market.admin().await;
     let path = ["pending", "confirmed", "shipped", "delivered"];
@@ -201,23 +173,20 @@ async fn every_allowed_transition_works_and_every_other_is_refused() {
     };
     for from in all {
         for to in all {
-            let order = checkout(&market, &customer, &basket(&[(&pads, 1)]), None).await.json()["orders"][0]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned();
+            let order = market.place_order(&customer, &[(&pads, 1)]).await;
             // Walk the order to `from`.
             if from == "cancelled" {
-                assert_eq!(set_status(&market, &vendor, &order, "cancelled").await.status, 200);
+                assert_eq!(market.set_status(&vendor, &order, "cancelled").await.status, 200);
             } else {
                 for step in path
                     .iter()
                     .skip(1)
                     .take_while(|s| path.iter().position(|p| p == *s) <= path.iter().position(|p| *p == from))
                 {
-                    assert_eq!(set_status(&market, &vendor, &order, step).await.status, 200, "to {step}");
+                    assert_eq!(market.set_status(&vendor, &order, step).await.status, 200, "to {step}");
                 }
             }
-            let response = set_status(&market, &admin, &order, to).await;
+            let response = market.set_status(&admin, &order, to).await;
             if allowed(from, to) {
                 assert_eq!(response.status, 200, "{from} -> {to}");
                 assert_eq!(response.json()["status"], to);
@@ -231,26 +200,23 @@ async fn every_allowed_transition_works_and_every_other_is_refused() {
 #[tokio::test]
 async fn who_may_move_an_order_and_who_may_see_it() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "owner-vendor@example.com").await;
-    let rival = approved_vendor(&market, "rival-vendor@example.com").await;
-    let pads = product(&market, &vendor, "Brake pads", 100, 1_500).await;
+    let vendor = market.approved_vendor("owner-vendor@example.com").await;
+    let rival = market.approved_vendor("rival-vendor@example.com").await;
+    let pads = market.new_product(&vendor, "Brake pads", 100, 1_500).await;
     let customer = market.verified_customer("owner-buyer@example.com").await;
     let stranger = market.verified_customer("stranger@example.com").await;
-    let order = checkout(&market, &customer, &basket(&[(&pads, 1)]), None).await.json()["orders"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let order = market.place_order(&customer, &[(&pads, 1)]).await;
 
     for outsider in [&stranger, &rival] {
         market.get_as(&outsider.access_token, &format!("/api/orders/{order}")).await.assert_problem(404, "not_found");
-        set_status(&market, outsider, &order, "cancelled").await.assert_problem(404, "not_found");
+        market.set_status(outsider, &order, "cancelled").await.assert_problem(404, "not_found");
         assert!(
             market.get_as(&outsider.access_token, "/api/orders").await.json()["items"].as_array().unwrap().is_empty()
         );
     }
-    set_status(&market, &customer, &order, "confirmed").await.assert_problem(409, "invalid_transition");
-    assert_eq!(set_status(&market, &vendor, &order, "confirmed").await.status, 200);
-    set_status(&market, &customer, &order, "cancelled").await.assert_problem(409, "invalid_transition");
+    market.set_status(&customer, &order, "confirmed").await.assert_problem(409, "invalid_transition");
+    assert_eq!(market.set_status(&vendor, &order, "confirmed").await.status, 200);
+    market.set_status(&customer, &order, "cancelled").await.assert_problem(409, "invalid_transition");
     assert_eq!(market.get_as(&customer.access_token, &format!("/api/orders/{order}")).await.status, 200);
     let filtered = market.get_as(&customer.access_token, "/api/orders?status=pending").await.json();
     assert!(filtered["items"].as_array().unwrap().is_empty());
@@ -261,22 +227,11 @@ async fn who_may_move_an_order_and_who_may_see_it() {
 #[tokio::test]
 async fn the_whole_story_notifies_both_sides_and_keeps_the_history() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "story-vendor@example.com").await;
-    let car = product(&market, &vendor, "Kia Rio 2020", 1, 400_000).await;
-    let customer = market.verified_customer("story-buyer@example.com").await;
-    let order = checkout(&market, &customer, &basket(&[(&car, 1)]), None).await.json()["orders"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (vendor, _, customer, order) = last_car_ordered(&market, "story").await;
 
-    let inbox = |session: &Session| {
-        let token = session.access_token.clone();
-        let market = &market;
-        async move { market.get_as(&token, "/api/notifications").await.json() }
-    };
     eventually("both sides are told of the order", || async {
-        inbox(&vendor).await["items"].as_array().unwrap().iter().any(|n| n["type"] == "order_received")
-            && inbox(&customer).await["items"].as_array().unwrap().iter().any(|n| n["type"] == "order_created")
+        market.inbox(&vendor).await["items"].as_array().unwrap().iter().any(|n| n["type"] == "order_received")
+            && market.inbox(&customer).await["items"].as_array().unwrap().iter().any(|n| n["type"] == "order_created")
     })
     .await;
     assert!(
@@ -289,7 +244,7 @@ async fn the_whole_story_notifies_both_sides_and_keeps_the_history() {
 
     for status in ["confirmed", "shipped", "delivered"] {
         market.clock.advance(std::time::Duration::from_secs(60));
-        let moved = set_status(&market, &vendor, &order, status).await;
+        let moved = market.set_status(&vendor, &order, status).await;
         assert_eq!(moved.status, 200);
     }
     let delivered = market.get_as(&customer.access_token, &format!("/api/orders/{order}")).await.json();
@@ -299,7 +254,7 @@ async fn the_whole_story_notifies_both_sides_and_keeps_the_history() {
     assert_eq!(history, ["pending", "confirmed", "shipped", "delivered"]);
     assert_eq!(delivered["history"][1]["by"], vendor.user_id());
     eventually("the customer is told of every status", || async {
-        let statuses: Vec<String> = inbox(&customer).await["items"]
+        let statuses: Vec<String> = market.inbox(&customer).await["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -309,23 +264,17 @@ async fn the_whole_story_notifies_both_sides_and_keeps_the_history() {
         statuses == ["delivered", "shipped", "confirmed"]
     })
     .await;
-    assert_eq!(inbox(&customer).await["unreadCount"], 4);
+    assert_eq!(market.inbox(&customer).await["unreadCount"], 4);
 }
 
 #[tokio::test]
 async fn a_cancellation_returns_the_stock_and_puts_a_sold_out_product_back_on_sale() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "cancel-vendor@example.com").await;
-    let car = product(&market, &vendor, "Kia Rio 2020", 1, 400_000).await;
-    let customer = market.verified_customer("cancel-buyer@example.com").await;
-    let order = checkout(&market, &customer, &basket(&[(&car, 1)]), None).await.json()["orders"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, car, customer, order) = last_car_ordered(&market, "cancel").await;
     assert_eq!(stock_of(&market, &car).await, (0, "sold_out".to_owned()));
 
-    assert_eq!(set_status(&market, &customer, &order, "cancelled").await.status, 200);
+    assert_eq!(market.set_status(&customer, &order, "cancelled").await.status, 200);
     eventually("the car is back on sale", || async { stock_of(&market, &car).await == (1, "active".to_owned()) }).await;
     let again = market.verified_customer("next-buyer@example.com").await;
-    assert_eq!(checkout(&market, &again, &basket(&[(&car, 1)]), None).await.status, 201);
+    assert_eq!(market.checkout(&again, &basket(&[(&car, 1)]), None).await.status, 201);
 }

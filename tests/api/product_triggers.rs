@@ -4,24 +4,16 @@
 use shared::catalog::{Product, ProductStatus};
 use shared::db::ProductRepo;
 use shared::money::Money;
-use shared::streams::{StreamEvent, StreamRecord, process};
+use shared::streams::{StreamRecord, process};
 use souk_tests::TestMarketplace;
 use souk_tests::fixtures::car;
+use souk_tests::streams::{batch, image};
 
+/// A change of a product as the products table's stream carries it: its key and new image.
 fn record(name: &str, product: &Product, sequence: u32) -> StreamRecord {
-    let mut record = StreamRecord::default();
-    record.event_id = format!("e{sequence}");
-    record.event_name = name.into();
-    record.change.sequence_number = Some(format!("{sequence:021}"));
+    let mut record = souk_tests::streams::record(name, sequence, Default::default(), image(product, &[]));
     record.change.keys.insert("id".into(), serde_dynamo::AttributeValue::S(product.id.to_string()));
-    record.change.new_image = serde_dynamo::to_item(product).unwrap();
     record
-}
-
-fn batch(records: Vec<StreamRecord>) -> StreamEvent {
-    let mut event = StreamEvent::default();
-    event.records = records;
-    event
 }
 
 async fn titles(market: &TestMarketplace, query: &str) -> Vec<String> {

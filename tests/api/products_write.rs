@@ -2,59 +2,8 @@
 //! and search in step.
 
 use serde_json::{Value, json};
-use souk_tests::accounts::Session;
-use souk_tests::{TestMarketplace, TestResponse, eventually};
-
-use crate::vendors::approved_vendor;
-
-pub fn car_body(title: &str, make: &str, model: &str, year: u16, price_egp: u64) -> Value {
-    json!({
-        "categoryId": "cars",
-        "title": title,
-        "description": "فحص كامل، صيانة توكيل، بدون حوادث",
-        "price": { "amount": price_egp * 100, "currency": "EGP" },
-        "condition": "used",
-        "stock": 1,
-        "images": ["https://images.souk-el-sayarat.com/p/1.jpg"],
-        "location": { "governorate": "cairo", "city": "Nasr City" },
-        "vehicle": { "make": make, "model": model, "year": year, "mileageKm": 85000, "transmission": "automatic", "fuelType": "petrol" }
-    })
-}
-
-fn bearer(session: &Session) -> String {
-    format!("Bearer {}", session.access_token)
-}
-
-pub async fn create(market: &TestMarketplace, vendor: &Session, body: &Value) -> TestResponse {
-    market.post_with("/api/products", body, &[("authorization", &bearer(vendor))]).await
-}
-
-async fn patch(
-    market: &TestMarketplace,
-    who: &Session,
-    id: &str,
-    body: &Value,
-    if_match: Option<&str>,
-) -> TestResponse {
-    let mut headers = vec![("content-type", "application/json".to_owned()), ("authorization", bearer(who))];
-    if let Some(tag) = if_match {
-        headers.push(("if-match", tag.to_owned()));
-    }
-    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    market.client.send(http::Method::PATCH, &format!("/api/products/{id}"), &headers, body.to_string().into()).await
-}
-
-async fn delete(market: &TestMarketplace, who: &Session, id: &str) -> TestResponse {
-    market
-        .client
-        .send(
-            http::Method::DELETE,
-            &format!("/api/products/{id}"),
-            &[("authorization", &bearer(who))],
-            bytes::Bytes::new(),
-        )
-        .await
-}
+use souk_tests::products::car_body;
+use souk_tests::{TestMarketplace, eventually};
 
 async fn listed_ids(market: &TestMarketplace, query: &str) -> Vec<String> {
     let body = market.get(&format!("/api/products?{query}")).await.json();
@@ -70,10 +19,11 @@ async fn found_ids(market: &TestMarketplace, search: Value) -> Vec<String> {
 #[tokio::test]
 async fn an_approved_vendor_lists_a_car_that_is_found_re_sorted_and_finally_archived() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "nile-motors@example.com").await;
+    let vendor = market.approved_vendor("nile-motors@example.com").await;
 
-    let created =
-        create(&market, &vendor, &car_body("تويوتا كورولا 2019 فابريكا", "Toyota", "Corolla", 2019, 950_000)).await;
+    let created = market
+        .create_product(&vendor, &car_body("تويوتا كورولا 2019 فابريكا", "Toyota", "Corolla", 2019, 950_000))
+        .await;
     assert_eq!(created.status, 201, "{}", String::from_utf8_lossy(&created.body));
     let car = created.json();
     let id = car["id"].as_str().unwrap().to_owned();
@@ -81,8 +31,10 @@ async fn an_approved_vendor_lists_a_car_that_is_found_re_sorted_and_finally_arch
     assert_eq!((car["status"].as_str(), car["version"].as_u64()), (Some("active"), Some(1)));
     assert_eq!(created.header("location"), Some(format!("/api/products/{id}").as_str()));
     assert!(created.header("etag").is_some());
-    let other =
-        create(&market, &vendor, &car_body("Hyundai Elantra 2021", "Hyundai", "Elantra", 2021, 900_000)).await.json();
+    let other = market
+        .create_product(&vendor, &car_body("Hyundai Elantra 2021", "Hyundai", "Elantra", 2021, 900_000))
+        .await
+        .json();
     let other_id = other["id"].as_str().unwrap().to_owned();
 
     eventually("both cars are listed", || async { listed_ids(&market, "category=cars").await.len() == 2 }).await;
@@ -98,8 +50,9 @@ async fn an_approved_vendor_lists_a_car_that_is_found_re_sorted_and_finally_arch
     assert_eq!(listed_ids(&market, "sort=price_asc").await, [other_id.clone(), id.clone()]);
 
     // A price cut re-sorts it.
-    let cheaper =
-        patch(&market, &vendor, &id, &json!({ "price": { "amount": 85_000_000, "currency": "EGP" } }), None).await;
+    let cheaper = market
+        .patch_product(&vendor, &id, &json!({ "price": { "amount": 85_000_000, "currency": "EGP" } }), None)
+        .await;
     assert_eq!(cheaper.status, 200, "{}", String::from_utf8_lossy(&cheaper.body));
     assert_eq!(cheaper.json()["version"], 2);
     eventually("the cheaper car sorts first", || async {
@@ -113,7 +66,7 @@ async fn an_approved_vendor_lists_a_car_that_is_found_re_sorted_and_finally_arch
     .await;
 
     // Archived: gone from the listing, the search and by id.
-    let deleted = delete(&market, &vendor, &id).await;
+    let deleted = market.delete_product(&vendor, &id).await;
     assert_eq!(deleted.status, 204);
     market.get(&format!("/api/products/{id}")).await.assert_problem(404, "not_found");
     eventually("the archived car is unlisted", || async { listed_ids(&market, "").await == [other_id.clone()] }).await;
@@ -121,54 +74,65 @@ async fn an_approved_vendor_lists_a_car_that_is_found_re_sorted_and_finally_arch
         found_ids(&market, json!({ "q": "toyota" })).await.is_empty()
     })
     .await;
-    delete(&market, &vendor, &id).await.assert_problem(404, "not_found");
+    market.delete_product(&vendor, &id).await.assert_problem(404, "not_found");
 }
 
 #[tokio::test]
 async fn only_the_owning_vendor_or_an_admin_may_change_a_product() {
     let market = TestMarketplace::spawn().await;
-    let owner = approved_vendor(&market, "owner@example.com").await;
-    let rival = approved_vendor(&market, "rival@example.com").await;
+    let owner = market.approved_vendor("owner@example.com").await;
+    let rival = market.approved_vendor("rival@example.com").await;
     let customer = market.verified_customer("buyer@example.com").await;
     let admin = market.admin().await;
-    let id = create(&market, &owner, &car_body("Kia Sportage", "Kia", "Sportage", 2022, 1_500_000)).await.json()["id"]
+    let id = market.create_product(&owner, &car_body("Kia Sportage", "Kia", "Sportage", 2022, 1_500_000)).await.json()
+        ["id"]
         .as_str()
         .unwrap()
         .to_owned();
 
-    create(&market, &customer, &car_body("Mine", "Kia", "Rio", 2020, 1)).await.assert_problem(403, "forbidden");
-    create(&market, &admin, &car_body("Admin's", "Kia", "Rio", 2020, 1)).await.assert_problem(403, "forbidden");
-    patch(&market, &rival, &id, &json!({ "title": "Stolen listing" }), None).await.assert_problem(404, "not_found");
-    delete(&market, &rival, &id).await.assert_problem(404, "not_found");
-    patch(&market, &customer, &id, &json!({ "title": "x" }), None).await.assert_problem(403, "forbidden");
-    let moderated = patch(&market, &admin, &id, &json!({ "title": "Kia Sportage 2022 (verified)" }), None).await;
+    market.create_product(&customer, &car_body("Mine", "Kia", "Rio", 2020, 1)).await.assert_problem(403, "forbidden");
+    market.create_product(&admin, &car_body("Admin's", "Kia", "Rio", 2020, 1)).await.assert_problem(403, "forbidden");
+    market
+        .patch_product(&rival, &id, &json!({ "title": "Stolen listing" }), None)
+        .await
+        .assert_problem(404, "not_found");
+    market.delete_product(&rival, &id).await.assert_problem(404, "not_found");
+    market.patch_product(&customer, &id, &json!({ "title": "x" }), None).await.assert_problem(403, "forbidden");
+    let moderated = market.patch_product(&admin, &id, &json!({ "title": "Kia Sportage 2022 (verified)" }), None).await;
     assert_eq!(moderated.status, 200);
     assert_eq!(moderated.json()["vendorId"], owner.user_id(), "an admin's edit keeps the owner");
-    patch(&market, &owner, &id, &json!({ "vendorId": rival.user_id() }), None)
+    market
+        .patch_product(&owner, &id, &json!({ "vendorId": rival.user_id() }), None)
         .await
         .assert_problem(400, "validation_failed");
-    patch(&market, &owner, &id, &json!({ "status": "active" }), None).await.assert_problem(400, "validation_failed");
+    market
+        .patch_product(&owner, &id, &json!({ "status": "active" }), None)
+        .await
+        .assert_problem(400, "validation_failed");
 }
 
 #[tokio::test]
 async fn if_match_rejects_a_stale_etag_and_concurrent_edits_cannot_both_win() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "careful@example.com").await;
-    let created = create(&market, &vendor, &car_body("Fiat Tipo", "Fiat", "Tipo", 2021, 500_000)).await;
+    let vendor = market.approved_vendor("careful@example.com").await;
+    let created = market.create_product(&vendor, &car_body("Fiat Tipo", "Fiat", "Tipo", 2021, 500_000)).await;
     let id = created.json()["id"].as_str().unwrap().to_owned();
     let etag = market.get(&format!("/api/products/{id}")).await.header("etag").unwrap().to_owned();
     assert_eq!(Some(etag.as_str()), created.header("etag"), "the ETag of the create is the ETag of the product");
 
-    let first = patch(&market, &vendor, &id, &json!({ "stock": 3 }), Some(&etag)).await;
+    let first = market.patch_product(&vendor, &id, &json!({ "stock": 3 }), Some(&etag)).await;
     assert_eq!(first.status, 200);
     assert_ne!(first.header("etag"), Some(etag.as_str()));
-    patch(&market, &vendor, &id, &json!({ "stock": 5 }), Some(&etag)).await.assert_problem(412, "precondition_failed");
+    market
+        .patch_product(&vendor, &id, &json!({ "stock": 5 }), Some(&etag))
+        .await
+        .assert_problem(412, "precondition_failed");
 
     let current = first.header("etag").unwrap().to_owned();
     let (title_a, title_b) = (json!({ "title": "Fiat Tipo A" }), json!({ "title": "Fiat Tipo B" }));
     let (a, b) = tokio::join!(
-        patch(&market, &vendor, &id, &title_a, Some(&current)),
-        patch(&market, &vendor, &id, &title_b, Some(&current))
+        market.patch_product(&vendor, &id, &title_a, Some(&current)),
+        market.patch_product(&vendor, &id, &title_b, Some(&current))
     );
     let mut statuses = [a.status.as_u16(), b.status.as_u16()];
     statuses.sort();
@@ -177,8 +141,10 @@ async fn if_match_rejects_a_stale_etag_and_concurrent_edits_cannot_both_win() {
 
     // Without If-Match, concurrent edits of different fields both land.
     let (stock, description) = (json!({ "stock": 7 }), json!({ "description": "Like new" }));
-    let (c, d) =
-        tokio::join!(patch(&market, &vendor, &id, &stock, None), patch(&market, &vendor, &id, &description, None));
+    let (c, d) = tokio::join!(
+        market.patch_product(&vendor, &id, &stock, None),
+        market.patch_product(&vendor, &id, &description, None)
+    );
     assert_eq!((c.status.as_u16(), d.status.as_u16()), (200, 200));
     let now = market.get(&format!("/api/products/{id}")).await.json();
     assert_eq!(
@@ -190,7 +156,7 @@ async fn if_match_rejects_a_stale_etag_and_concurrent_edits_cannot_both_win() {
 #[tokio::test]
 async fn every_field_is_checked() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "strict@example.com").await;
+    let vendor = market.approved_vendor("strict@example.com").await;
     let cases: &[(Value, &[&str])] = &[
         (json!({ "vehicle": null }), &["vehicle"]),
         (json!({ "categoryId": "boats" }), &["categoryId"]),
@@ -221,7 +187,7 @@ async fn every_field_is_checked() {
                 body[k] = v.clone();
             }
         }
-        let response = create(&market, &vendor, &body).await;
+        let response = market.create_product(&vendor, &body).await;
         let problem = response.assert_problem(400, "validation_failed");
         let mut got: Vec<String> =
             problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect();
@@ -233,16 +199,17 @@ async fn every_field_is_checked() {
 #[tokio::test]
 async fn a_product_whose_stock_runs_out_leaves_the_listing_and_comes_back_when_restocked() {
     let market = TestMarketplace::spawn().await;
-    let vendor = approved_vendor(&market, "stocky@example.com").await;
-    let id = create(&market, &vendor, &car_body("Chery Tiggo", "Chery", "Tiggo", 2023, 1_100_000)).await.json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let vendor = market.approved_vendor("stocky@example.com").await;
+    let id =
+        market.create_product(&vendor, &car_body("Chery Tiggo", "Chery", "Tiggo", 2023, 1_100_000)).await.json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     eventually("listed", || async { listed_ids(&market, "").await == [id.clone()] }).await;
-    let sold = patch(&market, &vendor, &id, &json!({ "stock": 0 }), None).await.json();
+    let sold = market.patch_product(&vendor, &id, &json!({ "stock": 0 }), None).await.json();
     assert_eq!(sold["status"], "sold_out");
     eventually("unlisted when sold out", || async { listed_ids(&market, "").await.is_empty() }).await;
     assert_eq!(market.get(&format!("/api/products/{id}")).await.json()["status"], "sold_out");
-    assert_eq!(patch(&market, &vendor, &id, &json!({ "stock": 2 }), None).await.json()["status"], "active");
+    assert_eq!(market.patch_product(&vendor, &id, &json!({ "stock": 2 }), None).await.json()["status"], "active");
     eventually("listed again", || async { listed_ids(&market, "").await == [id.clone()] }).await;
 }

@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use serde_json::json;
-use shared::App;
 use shared::clock::Timestamp;
 use shared::ids::{ApplicationId, UserId};
-use shared::streams::{StreamEvent, StreamRecord, process};
+use shared::streams::{StreamRecord, process};
 use shared::vendors::application::{ApplicationStatus, BusinessType, Decision, DecisionRecord, VendorApplication};
 use souk_tests::TestMarketplace;
+use souk_tests::streams::{batch, image};
 
+/// A change of an application as the vendor applications table's stream carries it (`None`: no
+/// image on that side).
 fn record(
     event_name: &str,
     sequence: u32,
@@ -18,21 +19,10 @@ fn record(
     new: Option<&VendorApplication>,
 ) -> StreamRecord {
     let image = |a: Option<&VendorApplication>| {
-        a.map(|a| {
-            let mut item = serde_dynamo::to_item::<_, serde_dynamo::Item>(a).unwrap();
-            item.insert("pk".into(), serde_dynamo::AttributeValue::S(format!("application#{}", a.id)));
-            item.insert("kind".into(), serde_dynamo::AttributeValue::S("application".into()));
-            item
-        })
-        .unwrap_or_default()
+        a.map(|a| image(a, &[("pk", format!("application#{}", a.id)), ("kind", "application".to_owned())]))
+            .unwrap_or_default()
     };
-    let mut record = StreamRecord::default();
-    record.event_id = format!("event-{sequence}");
-    record.event_name = event_name.into();
-    record.change.sequence_number = Some(format!("{sequence:021}"));
-    record.change.old_image = image(old);
-    record.change.new_image = image(new);
-    record
+    souk_tests::streams::record(event_name, sequence, image(old), image(new))
 }
 
 fn application(applicant: UserId) -> VendorApplication {
@@ -56,17 +46,6 @@ fn application(applicant: UserId) -> VendorApplication {
     }
 }
 
-fn batch(records: Vec<StreamRecord>) -> StreamEvent {
-    let mut event = StreamEvent::default();
-    event.records = records;
-    event
-}
-
-/// The app a trigger gets in the local runner, sharing the marketplace's outbox.
-fn trigger_app(market: &TestMarketplace) -> App {
-    market.app().clone().with_publisher(Arc::clone(&market.marketplace.outbox) as Arc<dyn shared::notify::Publisher>)
-}
-
 #[tokio::test]
 async fn a_re_delivered_approval_makes_one_vendor_and_one_notification() {
     let market = TestMarketplace::spawn().await;
@@ -83,7 +62,7 @@ async fn a_re_delivered_approval_makes_one_vendor_and_one_notification() {
         }),
         ..pending.clone()
     };
-    let trigger = on_vendor_application_updated::OnVendorApplicationUpdated::new(&trigger_app(&market)).unwrap();
+    let trigger = on_vendor_application_updated::OnVendorApplicationUpdated::new(&market.trigger_app()).unwrap();
     let modify = record("MODIFY", 2, Some(&pending), Some(&approved));
 
     // Delivered three times, across two batches.
@@ -91,33 +70,14 @@ async fn a_re_delivered_approval_makes_one_vendor_and_one_notification() {
     let again = process(&trigger, &batch(vec![modify])).await;
     assert!(first.batch_item_failures.is_empty() && again.batch_item_failures.is_empty());
 
-    let decided: Vec<_> = market
-        .outbox(customer.user_id())
-        .await
-        .into_iter()
-        .filter(|n| n["type"] == "vendor_application_decided")
-        .collect();
+    let decided = market.outbox_of_type(customer.user_id(), "vendor_application_decided").await;
     assert_eq!(decided.len(), 1, "notified once");
     let profile = market.get(&format!("/api/vendors/{}", customer.user_id())).await;
     assert_eq!(profile.json()["businessName"], "قطع غيار الحرية");
-    let me = souk_tests::accounts::Session::from_response(
-        &market.post("/api/auth/refresh", &json!({ "refreshToken": customer.refresh_token })).await,
-    );
+    let me = market.refreshed(&customer).await;
     assert_eq!(me.user["role"], "vendor");
-    let audit = market
-        .app()
-        .dynamodb
-        .query()
-        .table_name(market.app().config.table(shared::tables::Table::AuditLog).unwrap())
-        .key_condition_expression("pk = :pk")
-        .expression_attribute_values(
-            ":pk",
-            aws_sdk_dynamodb::types::AttributeValue::S(format!("user#{}", customer.user_id())),
-        )
-        .send()
-        .await
-        .unwrap();
-    let role_changes = audit.items.unwrap().iter().filter(|i| i["action"].as_s().unwrap() == "role_changed").count();
+    let audit = market.audit_entries(&format!("user#{}", customer.user_id())).await;
+    let role_changes = audit.iter().filter(|i| i["action"].as_s().unwrap() == "role_changed").count();
     assert_eq!(role_changes, 1, "the role changed once");
 }
 
@@ -136,8 +96,8 @@ async fn records_out_of_order_or_not_about_a_decision_change_nothing() {
         }),
         ..pending.clone()
     };
-    let updated = on_vendor_application_updated::OnVendorApplicationUpdated::new(&trigger_app(&market)).unwrap();
-    let created = on_vendor_application_created::OnVendorApplicationCreated::new(&trigger_app(&market)).unwrap();
+    let updated = on_vendor_application_updated::OnVendorApplicationUpdated::new(&market.trigger_app()).unwrap();
+    let created = on_vendor_application_created::OnVendorApplicationCreated::new(&market.trigger_app()).unwrap();
 
     // The decision arrives before the creation, and the creation twice.
     let insert = record("INSERT", 1, None, Some(&pending));
@@ -151,19 +111,9 @@ async fn records_out_of_order_or_not_about_a_decision_change_nothing() {
         assert!(response.batch_item_failures.is_empty());
     }
     let admin = market.admin().await;
-    let submitted = market
-        .outbox(admin.user_id())
-        .await
-        .into_iter()
-        .filter(|n| n["type"] == "vendor_application_submitted")
-        .count();
+    let submitted = market.outbox_of_type(admin.user_id(), "vendor_application_submitted").await.len();
     assert_eq!(submitted, 1);
-    let decided = market
-        .outbox(customer.user_id())
-        .await
-        .into_iter()
-        .filter(|n| n["type"] == "vendor_application_decided")
-        .count();
+    let decided = market.outbox_of_type(customer.user_id(), "vendor_application_decided").await.len();
     assert_eq!(decided, 1);
     assert_eq!(
         market.get(&format!("/api/vendors/{}", customer.user_id())).await.status,

@@ -1,51 +1,9 @@
 //! Vendor onboarding through HTTP, with the stream triggers running as in AWS.
 
 use serde_json::{Value, json};
-use souk_tests::accounts::Session;
+use souk_tests::accounts::claims;
+use souk_tests::vendors::application;
 use souk_tests::{TestMarketplace, eventually};
-
-use crate::accounts_login::claims;
-
-pub fn application() -> Value {
-    json!({
-        "businessName": "معرض النيل للسيارات",
-        "businessType": "dealer",
-        "phone": "01012345678",
-        "governorate": "giza",
-        "city": "Dokki",
-        "address": "12 Tahrir St, Dokki",
-        "commercialRegister": "123456",
-        "taxId": "123-456-789",
-        "description": "Used cars since 1998"
-    })
-}
-
-pub async fn apply(market: &TestMarketplace, session: &Session, body: &Value) -> souk_tests::TestResponse {
-    market
-        .post_with("/api/vendor-applications", body, &[("authorization", &format!("Bearer {}", session.access_token))])
-        .await
-}
-
-pub async fn decide(market: &TestMarketplace, admin: &Session, id: &str, body: &Value) -> souk_tests::TestResponse {
-    market
-        .post_with(
-            &format!("/api/vendor-applications/{id}/decision"),
-            body,
-            &[("authorization", &format!("Bearer {}", admin.access_token))],
-        )
-        .await
-}
-
-/// A customer made a vendor through the whole flow, with a refreshed token that says so.
-pub async fn approved_vendor(market: &TestMarketplace, email: &str) -> Session {
-    let customer = market.verified_customer(email).await;
-    let submitted = apply(market, &customer, &application()).await;
-    let id = submitted.json()["application"]["id"].as_str().unwrap().to_owned();
-    assert_eq!(decide(market, &market.admin().await, &id, &json!({ "decision": "approve" })).await.status, 200);
-    let vendor_url = format!("/api/vendors/{}", customer.user_id());
-    eventually("the vendor profile exists", || async { market.get(&vendor_url).await.status == 200 }).await;
-    Session::from_response(&market.post("/api/auth/refresh", &json!({ "refreshToken": customer.refresh_token })).await)
-}
 
 #[tokio::test]
 async fn a_customer_applies_the_admin_approves_and_the_applicant_becomes_a_vendor() {
@@ -53,7 +11,7 @@ async fn a_customer_applies_the_admin_approves_and_the_applicant_becomes_a_vendo
     let admin = market.admin().await;
     let customer = market.verified_customer("dealer@example.com").await;
 
-    let submitted = apply(&market, &customer, &application()).await;
+    let submitted = market.apply(&customer, &application()).await;
     assert_eq!(submitted.status, 201, "{}", String::from_utf8_lossy(&submitted.body));
     let submitted = submitted.json()["application"].clone();
     assert_eq!(submitted["status"], "pending");
@@ -74,7 +32,7 @@ async fn a_customer_applies_the_admin_approves_and_the_applicant_becomes_a_vendo
     let pending = market.get_as(&admin.access_token, "/api/vendor-applications?status=pending").await.json();
     assert_eq!(pending["items"][0]["id"], id.as_str());
 
-    let decided = decide(&market, &admin, &id, &json!({ "decision": "approve" })).await;
+    let decided = market.decide(&admin, &id, &json!({ "decision": "approve" })).await;
     assert_eq!(decided.status, 200);
     assert_eq!(decided.json()["application"]["status"], "approved");
     assert_eq!(decided.json()["application"]["decision"]["decidedBy"], admin.user_id());
@@ -99,18 +57,13 @@ async fn a_customer_applies_the_admin_approves_and_the_applicant_becomes_a_vendo
     .await;
 
     // Still holding a customer token, the new vendor cannot apply again.
-    apply(&market, &customer, &application()).await.assert_problem(409, "application_exists");
+    market.apply(&customer, &application()).await.assert_problem(409, "application_exists");
     // The role is in effect from the next refresh.
     assert_eq!(claims(&customer.access_token)["role"], "customer");
-    let refreshed = Session::from_response(
-        &market.post("/api/auth/refresh", &json!({ "refreshToken": customer.refresh_token })).await,
-    );
+    let refreshed = market.refreshed(&customer).await;
     assert_eq!(claims(&refreshed.access_token)["role"], "vendor");
-    apply(&market, &refreshed, &application()).await.assert_problem(409, "application_exists");
-    assert_eq!(
-        market.outbox(admin.user_id()).await.iter().filter(|n| n["type"] == "vendor_application_submitted").count(),
-        1
-    );
+    market.apply(&refreshed, &application()).await.assert_problem(409, "application_exists");
+    assert_eq!(market.outbox_of_type(admin.user_id(), "vendor_application_submitted").await.len(), 1);
 }
 
 #[tokio::test]
@@ -118,7 +71,7 @@ async fn one_open_application_per_customer_even_when_submitted_concurrently() {
     let market = TestMarketplace::spawn().await;
     let customer = market.verified_customer("eager@example.com").await;
     let body = application();
-    let responses = futures::future::join_all((0..6).map(|_| apply(&market, &customer, &body))).await;
+    let responses = futures::future::join_all((0..6).map(|_| market.apply(&customer, &body))).await;
     assert_eq!(responses.iter().filter(|r| r.status == 201).count(), 1);
     for response in responses.iter().filter(|r| r.status != 201) {
         response.assert_problem(409, "application_exists");
@@ -128,11 +81,9 @@ async fn one_open_application_per_customer_even_when_submitted_concurrently() {
 #[tokio::test]
 async fn only_verified_customers_may_apply_and_bad_fields_are_named() {
     let market = TestMarketplace::spawn().await;
-    market.register("unverified@example.com", souk_tests::accounts::PASSWORD, "U").await;
-    let unverified =
-        Session::from_response(&market.login("unverified@example.com", souk_tests::accounts::PASSWORD).await);
-    apply(&market, &unverified, &application()).await.assert_problem(403, "email_not_verified");
-    apply(&market, &market.admin().await, &application()).await.assert_problem(403, "forbidden");
+    let unverified = market.unverified_customer("unverified@example.com").await;
+    market.apply(&unverified, &application()).await.assert_problem(403, "email_not_verified");
+    market.apply(&market.admin().await, &application()).await.assert_problem(403, "forbidden");
     market.post("/api/vendor-applications", &application()).await.assert_problem(401, "unauthorized");
 
     let customer = market.verified_customer("sloppy@example.com").await;
@@ -146,7 +97,7 @@ async fn only_verified_customers_may_apply_and_bad_fields_are_named() {
     for (change, fields) in cases {
         let mut body = application();
         body.as_object_mut().unwrap().extend(change.as_object().unwrap().clone());
-        let mut got = apply(&market, &customer, &body).await.error_fields();
+        let mut got = market.apply(&customer, &body).await.error_fields();
         got.sort();
         assert_eq!(got, *fields, "{change}");
     }
@@ -157,21 +108,14 @@ async fn two_admins_deciding_at_once_exactly_one_decision_sticks() {
     let market = TestMarketplace::spawn().await;
     let first_admin = market.admin().await;
     let other = market.verified_customer("second-admin@example.com").await;
-    shared::db::UserRepo::new(&market.app().database())
-        .unwrap()
-        .promote_to_admin(other.user_id().parse().unwrap())
-        .await
-        .unwrap();
-    let second_admin = Session::from_response(
-        &market.post("/api/auth/refresh", &json!({ "refreshToken": other.refresh_token })).await,
-    );
+    market.promote_to_admin(&other).await;
+    let second_admin = market.refreshed(&other).await;
 
     let customer = market.verified_customer("contested@example.com").await;
-    let id = apply(&market, &customer, &application()).await.json()["application"]["id"].as_str().unwrap().to_owned();
+    let id = market.submit_application(&customer).await;
     let approve = json!({ "decision": "approve" });
     let reject = json!({ "decision": "reject", "reason": "Incomplete documents" });
-    let (a, b) =
-        tokio::join!(decide(&market, &first_admin, &id, &approve), decide(&market, &second_admin, &id, &reject));
+    let (a, b) = tokio::join!(market.decide(&first_admin, &id, &approve), market.decide(&second_admin, &id, &reject));
     let statuses = [a.status.as_u16(), b.status.as_u16()];
     assert!(statuses.contains(&200) && statuses.contains(&409), "{statuses:?}");
     let loser = if a.status == 409 { &a } else { &b };
@@ -187,17 +131,18 @@ async fn a_rejection_needs_a_reason_is_told_to_the_applicant_and_allows_a_new_ap
     let market = TestMarketplace::spawn().await;
     let admin = market.admin().await;
     let customer = market.verified_customer("rejected@example.com").await;
-    let id = apply(&market, &customer, &application()).await.json()["application"]["id"].as_str().unwrap().to_owned();
+    let id = market.submit_application(&customer).await;
 
-    decide(&market, &admin, &id, &json!({ "decision": "reject" })).await.error_fields();
-    decide(&market, &admin, &id, &json!({ "decision": "maybe", "reason": "x" }))
+    market.decide(&admin, &id, &json!({ "decision": "reject" })).await.error_fields();
+    market
+        .decide(&admin, &id, &json!({ "decision": "maybe", "reason": "x" }))
         .await
         .assert_problem(400, "validation_failed");
-    decide(&market, &customer, &id, &json!({ "decision": "approve" })).await.assert_problem(403, "forbidden");
+    market.decide(&customer, &id, &json!({ "decision": "approve" })).await.assert_problem(403, "forbidden");
     let rejected =
-        decide(&market, &admin, &id, &json!({ "decision": "reject", "reason": "السجل التجاري غير واضح" })).await;
+        market.decide(&admin, &id, &json!({ "decision": "reject", "reason": "السجل التجاري غير واضح" })).await;
     assert_eq!(rejected.json()["application"]["decision"]["reason"], "السجل التجاري غير واضح");
-    decide(&market, &admin, &id, &json!({ "decision": "approve" })).await.assert_problem(409, "invalid_transition");
+    market.decide(&admin, &id, &json!({ "decision": "approve" })).await.assert_problem(409, "invalid_transition");
 
     eventually("the applicant is told why", || async {
         market
@@ -208,7 +153,7 @@ async fn a_rejection_needs_a_reason_is_told_to_the_applicant_and_allows_a_new_ap
     })
     .await;
     assert_eq!(market.get(&format!("/api/vendors/{}", customer.user_id())).await.status, 404, "no vendor profile");
-    assert_eq!(apply(&market, &customer, &application()).await.status, 201, "a new application is possible");
+    assert_eq!(market.apply(&customer, &application()).await.status, 201, "a new application is possible");
 }
 
 #[tokio::test]
@@ -217,9 +162,8 @@ async fn applicants_see_their_own_applications_and_nobody_else_s() {
     let admin = market.admin().await;
     let alice = market.verified_customer("alice@example.com").await;
     let bob = market.verified_customer("bob@example.com").await;
-    let alice_app =
-        apply(&market, &alice, &application()).await.json()["application"]["id"].as_str().unwrap().to_owned();
-    let bob_app = apply(&market, &bob, &application()).await.json()["application"]["id"].as_str().unwrap().to_owned();
+    let alice_app = market.submit_application(&alice).await;
+    let bob_app = market.submit_application(&bob).await;
 
     let mine = market.get_as(&alice.access_token, "/api/vendor-applications").await.json();
     let ids: Vec<&str> = mine["items"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();

@@ -1,6 +1,9 @@
-//! Accounts as a client makes them: register, read the token from the local outbox, verify, log in.
+//! Accounts as a client makes them: register, read the token from the local outbox, verify, log in,
+//! refresh; and what an access token says.
 
+use base64::Engine;
 use serde_json::{Value, json};
+use shared::db::UserRepo;
 
 use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, TestMarketplace, TestResponse};
 
@@ -30,16 +33,15 @@ impl Session {
     }
 }
 
+/// The claims of a JWT, read the way a client may read them (no verification).
+pub fn claims(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("three parts");
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
 impl TestMarketplace {
     pub async fn register(&self, email: &str, password: &str, name: &str) -> TestResponse {
         self.post("/api/auth/register", &json!({ "email": email, "password": password, "name": name })).await
-    }
-
-    /// What the outbox holds for `to` (an email or a user id), newest first.
-    pub async fn outbox(&self, to: &str) -> Vec<Value> {
-        let response = self.get(&format!("/_local/outbox?to={}", to.replace('+', "%2B"))).await;
-        assert_eq!(response.status, 200);
-        response.json()["items"].as_array().unwrap().clone()
     }
 
     /// The token of the newest verification message sent to `email`.
@@ -57,12 +59,38 @@ impl TestMarketplace {
         self.post("/api/auth/login", &json!({ "email": email, "password": password })).await
     }
 
+    /// `POST /api/auth/refresh` with `refresh_token`.
+    pub async fn refresh(&self, refresh_token: &str) -> TestResponse {
+        self.post("/api/auth/refresh", &json!({ "refreshToken": refresh_token })).await
+    }
+
+    /// The session `session` becomes after a refresh: a new access token with the user's current
+    /// role (asserts the refresh succeeds).
+    pub async fn refreshed(&self, session: &Session) -> Session {
+        Session::from_response(&self.refresh(&session.refresh_token).await)
+    }
+
     /// A registered, verified and logged-in customer.
     pub async fn verified_customer(&self, email: &str) -> Session {
         assert_eq!(self.register(email, PASSWORD, "Khalid Mansour").await.status, 201);
         let token = self.verification_token(email).await;
         assert_eq!(self.verify(&token).await.status, 200);
         Session::from_response(&self.login(email, PASSWORD).await)
+    }
+
+    /// A customer who registered and logged in without verifying the email.
+    pub async fn unverified_customer(&self, email: &str) -> Session {
+        self.register(email, PASSWORD, "U").await;
+        Session::from_response(&self.login(email, PASSWORD).await)
+    }
+
+    /// Makes the user of `session` an admin in the users table; tokens say so from the next refresh.
+    pub async fn promote_to_admin(&self, session: &Session) {
+        UserRepo::new(&self.app().database())
+            .unwrap()
+            .promote_to_admin(session.user_id().parse().unwrap())
+            .await
+            .unwrap();
     }
 
     /// The admin every test marketplace is started with.

@@ -2,10 +2,16 @@
 //! served by the local runner over one shared DynamoDB Local, and talks to it over HTTP.
 
 pub mod accounts;
+pub mod audit;
 pub mod client;
 pub mod database;
 pub mod fixtures;
 pub mod moto;
+pub mod notifications;
+pub mod orders;
+pub mod products;
+pub mod streams;
+pub mod vendors;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -83,7 +89,32 @@ impl TestMarketplace {
 
     /// `GET` with `Authorization: Bearer <access_token>`.
     pub async fn get_as(&self, access_token: &str, path_and_query: &str) -> TestResponse {
-        self.client.get(path_and_query, &[("authorization", &format!("Bearer {access_token}"))]).await
+        self.send_as(http::Method::GET, access_token, path_and_query, None, &[]).await
+    }
+
+    /// `POST` of a JSON body with `Authorization: Bearer <access_token>`.
+    pub async fn post_as(&self, access_token: &str, path: &str, body: &serde_json::Value) -> TestResponse {
+        self.send_as(http::Method::POST, access_token, path, Some(body), &[]).await
+    }
+
+    /// Any request with `Authorization: Bearer <access_token>`, a JSON body if there is one, and
+    /// `headers` besides.
+    pub async fn send_as(
+        &self,
+        method: http::Method,
+        access_token: &str,
+        path_and_query: &str,
+        body: Option<&serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let authorization = format!("Bearer {access_token}");
+        let mut all = vec![("authorization", authorization.as_str())];
+        if body.is_some() {
+            all.push(("content-type", "application/json"));
+        }
+        all.extend_from_slice(headers);
+        let body = body.map_or_else(bytes::Bytes::new, |b| bytes::Bytes::from(b.to_string()));
+        self.client.send(method, path_and_query, &all, body).await
     }
 
     /// `POST` of a JSON body.

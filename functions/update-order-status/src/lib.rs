@@ -1,25 +1,18 @@
 //! `POST /api/orders/{id}/status`: moves an order along its lifecycle (see
-//! `shared::orders::transitions`), with the move appended to its history; any other move is 409
-//! `invalid_transition`. Returning stock on cancellation happens in `onOrderUpdated`.
-
-use std::sync::Arc;
+//! `shared::services::order_moves`). Returning stock on cancellation happens in `onOrderUpdated`.
 
 use serde::Deserialize;
-use shared::clock::Clock;
 use shared::config::ConfigError;
-use shared::db::OrderRepo;
-use shared::error::Conflict;
 use shared::fields::text;
 use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, path, response};
 use shared::ids::OrderId;
 use shared::orders::OrderStatus;
-use shared::orders::transitions::allowed;
+use shared::services::order_moves::OrderMoves;
 use shared::{ApiError, App};
 
 pub struct UpdateOrderStatus {
     auth: Authenticator,
-    orders: OrderRepo,
-    clock: Arc<dyn Clock>,
+    moves: OrderMoves,
 }
 
 #[derive(Deserialize)]
@@ -32,11 +25,7 @@ struct StatusRequest {
 
 impl UpdateOrderStatus {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self {
-            auth: Authenticator::new(app)?,
-            orders: OrderRepo::new(&app.database())?,
-            clock: Arc::clone(&app.clock),
-        })
+        Ok(Self { auth: Authenticator::new(app)?, moves: OrderMoves::new(&app.database())? })
     }
 }
 
@@ -47,13 +36,7 @@ impl Endpoint for UpdateOrderStatus {
         let request: StatusRequest = body::json(&req)?;
         let note =
             request.note.map(|n| text("note", &n, 1, 500)).transpose().map_err(|e| ApiError::Validation(vec![e]))?;
-        let order = self.orders.get(id).await?.ok_or(ApiError::NotFound)?;
-        caller.ensure_can_see(&[order.customer_id, order.vendor_id])?;
-        if !allowed(order.status, request.status, caller.role) {
-            let (from, to) = (order.status.as_str().into(), request.status.as_str().into());
-            return Err(ApiError::Conflict(Conflict::InvalidTransition { from, to }));
-        }
-        let moved = self.orders.transition(&order, request.status, caller.user_id, note, self.clock.now()).await?;
+        let moved = self.moves.move_to(&caller, id, request.status, note).await?;
         Ok(response::json(StatusCode::OK, &moved))
     }
 }

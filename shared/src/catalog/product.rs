@@ -104,6 +104,23 @@ pub struct Vehicle {
     pub vin: Option<String>,
 }
 
+impl Vehicle {
+    /// A vehicle described by what every listing of a car must say; the optional details unset.
+    pub fn new(make: &str, model: &str, year: u16, mileage_km: u32) -> Self {
+        Self {
+            make: make.to_owned(),
+            model: model.to_owned(),
+            year,
+            mileage_km,
+            body_type: None,
+            fuel_type: None,
+            transmission: None,
+            color: None,
+            vin: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Compatibility {

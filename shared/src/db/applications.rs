@@ -18,6 +18,7 @@ use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{Item, pk, s};
 use crate::db::index_page::IndexPage;
+use crate::db::read::get_consistent;
 use crate::db::transaction;
 use crate::error::{ApiError, Conflict};
 use crate::ids::{ApplicationId, UserId};
@@ -87,15 +88,7 @@ impl ApplicationRepo {
     }
 
     pub async fn get(&self, id: ApplicationId) -> Result<Option<VendorApplication>, ApiError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(application_key(id)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+        get_consistent(&self.client, &self.table, application_key(id)).await
     }
 
     /// Up to `limit` applications, newest first, starting after `start`.

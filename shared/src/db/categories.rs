@@ -8,7 +8,7 @@ use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{n, s};
 use crate::db::error::applied;
-use crate::db::query_all::query_all;
+use crate::db::read::query_all;
 use crate::error::ApiError;
 use crate::tables::Table;
 

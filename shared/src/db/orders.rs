@@ -16,6 +16,7 @@ use crate::db::Database;
 use crate::db::attributes::{pk, s};
 use crate::db::error::is_condition_failure;
 use crate::db::index_page::IndexPage;
+use crate::db::read::get_consistent;
 use crate::error::{ApiError, Conflict};
 use crate::ids::{OrderId, UserId};
 use crate::orders::order::{HistoryEntry, Order, OrderStatus, PaymentMethod, PaymentStatus};
@@ -65,15 +66,7 @@ impl OrderRepo {
     }
 
     pub async fn get(&self, id: OrderId) -> Result<Option<Order>, ApiError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.orders)
-            .set_key(Some(pk(format!("order#{id}"))))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+        get_consistent(&self.client, &self.orders, pk(format!("order#{id}"))).await
     }
 
     /// Up to `limit` orders, newest first; `status` narrows an owner's listing.

@@ -9,6 +9,7 @@ use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{Item, n, s};
 use crate::db::error::is_condition_failure;
+use crate::db::read::get_consistent;
 use crate::error::ApiError;
 use crate::retry::Backoff;
 use crate::tables::Table;
@@ -35,9 +36,7 @@ impl ProductRepo {
 
     /// Strongly consistent: a client reads its own writes.
     pub async fn get(&self, id: ProductId) -> Result<Option<Product>, ApiError> {
-        let out =
-            self.client.get_item().table_name(&self.table).set_key(Some(key(id))).consistent_read(true).send().await?;
-        Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+        get_consistent(&self.client, &self.table, key(id)).await
     }
 
     /// The products with these ids, in the order of `ids`; missing ones are skipped.

@@ -10,7 +10,7 @@ use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{Item, get_s, pk, s};
 use crate::db::error::applied;
-use crate::db::query_all::query_all;
+use crate::db::read::{get_consistent, query_all};
 use crate::db::transaction;
 use crate::error::{ApiError, Conflict};
 use crate::ids::UserId;
@@ -87,15 +87,7 @@ impl UserRepo {
 
     /// Strongly consistent, so a login right after registration or verification sees it.
     pub async fn get(&self, id: UserId) -> Result<Option<Account>, ApiError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(user_key(id)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+        get_consistent(&self.client, &self.table, user_key(id)).await
     }
 
     pub async fn find_by_email(&self, email: &Email) -> Result<Option<Account>, ApiError> {

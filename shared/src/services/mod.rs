@@ -8,6 +8,7 @@ pub mod catalog_index;
 pub mod checkout;
 pub mod email_verification;
 pub mod notifier;
+pub mod order_moves;
 pub mod product_edit;
 pub mod registrar;
 pub mod restock;

@@ -8,7 +8,7 @@ use crate::catalog::listing_index::{self, Entry};
 use crate::catalog::product::{Condition, Product, ProductId};
 use crate::db::attributes::{Item, get_n, get_s, s};
 use crate::db::listings::ListingRepo;
-use crate::db::query_all::query_all;
+use crate::db::read::query_all;
 use crate::error::ApiError;
 use crate::retry::Backoff;
 

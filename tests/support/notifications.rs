@@ -1,0 +1,26 @@
+//! What users are told: the local runner's outbox of sent messages, and a user's inbox.
+
+use serde_json::Value;
+
+use crate::TestMarketplace;
+use crate::accounts::Session;
+
+impl TestMarketplace {
+    /// What the outbox holds for `to` (an email or a user id), newest first.
+    pub async fn outbox(&self, to: &str) -> Vec<Value> {
+        let response = self.get(&format!("/_local/outbox?to={}", to.replace('+', "%2B"))).await;
+        assert_eq!(response.status, 200);
+        response.json()["items"].as_array().unwrap().clone()
+    }
+
+    /// The messages of type `kind` (e.g. `order_status_changed`) the outbox holds for `to`, newest
+    /// first.
+    pub async fn outbox_of_type(&self, to: &str, kind: &str) -> Vec<Value> {
+        self.outbox(to).await.into_iter().filter(|n| n["type"] == kind).collect()
+    }
+
+    /// `GET /api/notifications` as `who`: the inbox page with its `items` and `unreadCount`.
+    pub async fn inbox(&self, who: &Session) -> Value {
+        self.get_as(&who.access_token, "/api/notifications").await.json()
+    }
+}
