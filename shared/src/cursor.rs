@@ -41,6 +41,10 @@ impl CursorCodec {
     pub fn decode<P: DeserializeOwned>(&self, scope: &str, cursor: &str) -> Result<P, ApiError> {
         let (payload, tag) = cursor.split_once('.').ok_or(ApiError::InvalidCursor)?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| ApiError::InvalidCursor)?;
+        // The whole tag or nothing: a shortened tag would be a shorter, guessable one.
+        if tag.len() != TAG_BYTES {
+            return Err(ApiError::InvalidCursor);
+        }
         self.mac(payload.as_bytes()).verify_truncated_left(&tag).map_err(|_| ApiError::InvalidCursor)?;
         let json = URL_SAFE_NO_PAD.decode(payload).map_err(|_| ApiError::InvalidCursor)?;
         let envelope: Envelope<P> = serde_json::from_slice(&json).map_err(|_| ApiError::InvalidCursor)?;
@@ -92,5 +96,18 @@ mod tests {
         assert!(CursorCodec::new(&[8; 32]).decode::<u32>("s", &cursor).is_err());
         assert!(codec().decode::<u32>("s", payload).is_err());
         assert!(codec().decode::<u32>("s", "garbage").is_err());
+    }
+
+    #[test]
+    fn a_tag_cut_short_or_made_longer_is_rejected() {
+        let cursor = codec().encode("s", &1u32);
+        let (payload, tag) = cursor.split_once('.').unwrap();
+        let bytes = URL_SAFE_NO_PAD.decode(tag).unwrap();
+        for len in [1, 8, TAG_BYTES - 1] {
+            let short = format!("{payload}.{}", URL_SAFE_NO_PAD.encode(&bytes[..len]));
+            assert!(matches!(codec().decode::<u32>("s", &short), Err(ApiError::InvalidCursor)), "{len} bytes");
+        }
+        let long = format!("{payload}.{}", URL_SAFE_NO_PAD.encode([bytes.as_slice(), &[0]].concat()));
+        assert!(codec().decode::<u32>("s", &long).is_err());
     }
 }

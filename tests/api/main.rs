@@ -5,6 +5,8 @@ mod accounts_registration;
 mod accounts_tokens;
 mod admin_cli;
 mod categories;
+mod cursors;
+mod free_text;
 mod health;
 mod notifications;
 mod notifications_sns;

@@ -24,6 +24,9 @@ use souk_local::{Marketplace, Options};
 
 pub use client::TestResponse;
 
+/// What signs the test marketplaces' cursors (tests forge cursors with it).
+pub const CURSOR_SECRET: &str = "test-cursor-secret-of-at-least-32-bytes";
+
 pub const ADMIN_EMAIL: &str = "admin@souk.test";
 pub const ADMIN_PASSWORD: &str = "Adm1n-of-the-Souk!";
 
@@ -55,7 +58,7 @@ impl TestMarketplace {
             dynamodb_endpoint: database::endpoint().await,
             table_prefix: prefix.to_owned(),
             parameters: HashMap::from([
-                ("CursorSecret".to_owned(), "test-cursor-secret-of-at-least-32-bytes".to_owned()),
+                ("CursorSecret".to_owned(), CURSOR_SECRET.to_owned()),
                 ("JwtPublicKey".to_owned(), signing_keys().public_base64.clone()),
             ]),
             jwt_private_key: signing_keys().private_pkcs8_base64.clone(),

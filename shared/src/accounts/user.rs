@@ -7,6 +7,7 @@ use crate::accounts::email::Email;
 use crate::accounts::password::PasswordHash;
 use crate::accounts::phone::Phone;
 use crate::clock::Timestamp;
+use crate::fields::is_invisible;
 use crate::ids::UserId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,6 +36,9 @@ pub struct PersonName(String);
 impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let name = raw.trim();
+        if name.chars().any(is_invisible) {
+            return Err("must not contain invisible or text-direction characters".to_owned());
+        }
         if (1..=100).contains(&name.chars().count()) && !name.chars().any(char::is_control) {
             Ok(Self(name.to_owned()))
         } else {

@@ -60,3 +60,14 @@ where
         Err(e) => Err(e.into()),
     }
 }
+
+/// The error of a Query that started from a client's position: DynamoDB refusing that position
+/// (a `ValidationException`) is the cursor's fault, `invalid_cursor`, never a 500.
+pub fn refused_start<E, R>(error: SdkError<E, R>, from_cursor: bool) -> ApiError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let refused = error.as_service_error().is_some_and(|e| e.code() == Some("ValidationException"));
+    if from_cursor && refused { ApiError::InvalidCursor } else { error.into() }
+}

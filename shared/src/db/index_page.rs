@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 
 use crate::db::attributes::{Item, s};
+use crate::db::error::refused_start;
 use crate::error::ApiError;
 
 /// Where the next page starts: the key attributes of the last item read (all strings).
@@ -14,6 +15,22 @@ pub type Position = BTreeMap<String, String>;
 
 pub fn to_start(position: Option<Position>) -> Option<Item> {
     position.map(|p| p.into_iter().map(|(k, v)| (k, s(v))).collect())
+}
+
+/// The start key of a query from a client's position, if the position belongs to that query: it
+/// names exactly the query's key attributes (`names`) and the partition it reads (`partition`:
+/// attribute and value). Anything else came from a forged or foreign cursor: `invalid_cursor`.
+pub fn checked_start(
+    position: Option<Position>,
+    names: &[&str],
+    partition: (&str, &str),
+) -> Result<Option<Item>, ApiError> {
+    let Some(position) = position else { return Ok(None) };
+    let shaped = position.len() == names.len() && names.iter().all(|n| position.contains_key(*n));
+    if !shaped || position.get(partition.0).map(String::as_str) != Some(partition.1) {
+        return Err(ApiError::InvalidCursor);
+    }
+    Ok(to_start(Some(position)))
 }
 
 pub fn to_position(key: Option<Item>) -> Option<Position> {
@@ -42,6 +59,8 @@ impl IndexPage<'_> {
         self,
         client: &aws_sdk_dynamodb::Client,
     ) -> Result<(Vec<T>, Option<Position>), ApiError> {
+        let start = checked_start(self.start, &["pk", self.key.0, "id"], (self.key.0, &self.key.1))?;
+        let from_cursor = start.is_some();
         let mut query = client
             .query()
             .table_name(self.table)
@@ -51,14 +70,14 @@ impl IndexPage<'_> {
             .expression_attribute_values(":v", s(self.key.1))
             .scan_index_forward(false)
             .limit(self.limit)
-            .set_exclusive_start_key(to_start(self.start));
+            .set_exclusive_start_key(start);
         if let Some((attribute, value)) = self.filter {
             query = query
                 .filter_expression("#f = :f")
                 .expression_attribute_names("#f", attribute)
                 .expression_attribute_values(":f", s(value));
         }
-        let out = query.send().await?;
+        let out = query.send().await.map_err(|e| refused_start(e, from_cursor))?;
         let items = out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?;
         Ok((items, to_position(out.last_evaluated_key)))
     }

@@ -2,7 +2,8 @@
 
 use crate::catalog::listing_index::Plan;
 use crate::db::attributes::get_s;
-use crate::db::index_page::{position_of, to_start};
+use crate::db::error::refused_start;
+use crate::db::index_page::{checked_start, position_of};
 use crate::db::listings::expression::PreparedQuery;
 use crate::db::listings::{
     Facets, ListingPage, ListingRepo, MAX_EVALUATED_PER_PAGE, MAX_FACET_ENTRIES, MAX_QUERY_LIMIT, Position,
@@ -16,7 +17,8 @@ impl ListingRepo {
         let key_names = &prepared.key_names;
         let mut product_ids = Vec::with_capacity(limit);
         let mut evaluated = 0;
-        let mut start = to_start(start);
+        let mut start = checked_start(start, key_names, ("pk", &plan.partition))?;
+        let from_cursor = start.is_some();
         let chunk = (limit as i32 * 4).clamp(50, MAX_QUERY_LIMIT);
         loop {
             let budget = MAX_EVALUATED_PER_PAGE - evaluated;
@@ -26,7 +28,8 @@ impl ListingRepo {
                 .limit(chunk.min(budget))
                 .set_exclusive_start_key(start.take())
                 .send()
-                .await?;
+                .await
+                .map_err(|e| refused_start(e, from_cursor))?;
             evaluated += out.scanned_count;
             let items = out.items.unwrap_or_default();
             let count = items.len();

@@ -1,0 +1,54 @@
+//! Cursors cannot be cut short or forged, and a position that does not belong to the query is
+//! `invalid_cursor`, never a 500 and never someone else's page.
+
+use serde_json::json;
+use shared::cursor::CursorCodec;
+use shared::db::index_page::Position;
+use souk_tests::{CURSOR_SECRET, TestMarketplace};
+
+#[tokio::test]
+async fn a_cursor_whose_tag_is_cut_short_is_refused() {
+    let market = TestMarketplace::spawn().await;
+    let admin = market.admin().await;
+    let mona = market.verified_customer("mona-cursor@example.com").await;
+    for title in ["one", "two"] {
+        let body = json!({ "audience": { "userId": mona.user_id() }, "title": title, "body": "b" });
+        assert_eq!(market.post_as(&admin.access_token, "/api/notifications", &body).await.status, 202);
+        market.clock.advance(std::time::Duration::from_secs(1));
+    }
+    let first = market.get_as(&mona.access_token, "/api/notifications?limit=1").await.json();
+    let cursor = first["nextCursor"].as_str().expect("a second page").to_owned();
+    let (payload, tag) = cursor.split_once('.').unwrap();
+    for cut in [2, 11, 21] {
+        let short = format!("{payload}.{}", &tag[..cut]);
+        let page = market.get_as(&mona.access_token, &format!("/api/notifications?limit=1&cursor={short}")).await;
+        page.assert_problem(400, "invalid_cursor");
+    }
+    let whole = market.get_as(&mona.access_token, &format!("/api/notifications?limit=1&cursor={cursor}")).await;
+    assert_eq!(whole.status, 200);
+}
+
+#[tokio::test]
+async fn a_signed_cursor_pointing_into_another_inbox_is_refused() {
+    let market = TestMarketplace::spawn().await;
+    let admin = market.admin().await;
+    let mona = market.verified_customer("mona-forged@example.com").await;
+    let karim = market.verified_customer("karim-forged@example.com").await;
+    let body = json!({ "audience": { "userId": karim.user_id() }, "title": "private", "body": "for karim only" });
+    assert_eq!(market.post_as(&admin.access_token, "/api/notifications", &body).await.status, 202);
+
+    // Whoever learns the signing key can sign any position; the position must still be mona's.
+    let codec = CursorCodec::new(CURSOR_SECRET.as_bytes());
+    let foreign: Position = [("pk", format!("user#{}", karim.user_id())), ("sk", "n#~".to_owned())]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    let cursor = codec.encode(&format!("inbox|{}", mona.user_id()), &foreign);
+    let page = market.get_as(&mona.access_token, &format!("/api/notifications?cursor={cursor}")).await;
+    page.assert_problem(400, "invalid_cursor");
+
+    let shapeless: Position = [("pk".to_owned(), format!("user#{}", mona.user_id()))].into_iter().collect();
+    let cursor = codec.encode(&format!("inbox|{}", mona.user_id()), &shapeless);
+    let page = market.get_as(&mona.access_token, &format!("/api/notifications?cursor={cursor}")).await;
+    page.assert_problem(400, "invalid_cursor");
+}
