@@ -10,6 +10,7 @@ mod free_text;
 mod health;
 mod notifications;
 mod notifications_sns;
+mod notify_once;
 mod order_triggers;
 mod orders;
 mod product;

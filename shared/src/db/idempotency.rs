@@ -1,6 +1,6 @@
 //! The idempotency table: markers of effects already done, so a re-delivered stream record or a
-//! retried request does not do them twice. A marker is taken with a conditional put; only the
-//! caller that took it performs the effect.
+//! retried request does not do them twice. A marker is taken with a conditional put; an effect that
+//! must happen at least once (publishing) is checked for before and marked after.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,9 +43,9 @@ impl IdempotencyStore {
         applied(result)
     }
 
-    /// Gives a marker back when its effect failed, so a retry does it.
-    pub async fn release(&self, key: &str) -> Result<(), ApiError> {
-        self.client.delete_item().table_name(&self.table).key("pk", s(key)).send().await?;
-        Ok(())
+    /// Whether the marker `key` was taken (read consistently: a marker just taken counts).
+    pub async fn is_taken(&self, key: &str) -> Result<bool, ApiError> {
+        let out = self.client.get_item().table_name(&self.table).key("pk", s(key)).consistent_read(true).send().await?;
+        Ok(out.item.is_some())
     }
 }

@@ -1,7 +1,8 @@
-//! Telling a user something exactly once, however often the event behind it is delivered: the
+//! Telling a user something once, however often the event behind it is delivered: the
 //! notification is stored in their inbox under an id derived from the event (storing it again
-//! changes nothing), then published to the delivery channels under a marker that is given back if
-//! publishing fails, so a retry publishes it and a duplicate does not.
+//! changes nothing), then published to the delivery channels, and only then marked published.
+//! An invocation cut off between publishing and marking leaves the retry to publish again: at
+//! least once, never zero times; the inbox id lets channels drop the rare duplicate.
 
 use std::sync::Arc;
 
@@ -31,15 +32,12 @@ impl Notifier {
             self.inbox.store(user, &InboxItem::of(notification, id, at)).await?;
         }
         let marker = format!("published#{key}");
-        if !self.markers.take(&marker).await? {
+        if self.markers.is_taken(&marker).await? {
             return Ok(());
         }
         let mut published = notification.clone();
         published.id = Some(id);
-        if let Err(error) = self.publisher.publish(&published).await {
-            self.markers.release(&marker).await?;
-            return Err(error);
-        }
-        Ok(())
+        self.publisher.publish(&published).await?;
+        self.markers.take(&marker).await.map(|_| ())
     }
 }
