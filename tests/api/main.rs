@@ -11,6 +11,7 @@ mod health;
 mod notifications;
 mod notifications_sns;
 mod notify_once;
+mod order_parties;
 mod order_triggers;
 mod orders;
 mod product;

@@ -1,7 +1,6 @@
-//! `GET /api/orders`: customers see their orders, vendors the orders they received, admins all;
-//! optionally by `status`; newest first, cursor-paged.
+//! `GET /api/orders`: the caller's purchases or sales (`view`, see `shared::orders::view`), or
+//! every order for admins; optionally by `status`; newest first, cursor-paged.
 
-use shared::accounts::Role;
 use shared::config::ConfigError;
 use shared::cursor::CursorCodec;
 use shared::db::OrderRepo;
@@ -10,6 +9,7 @@ use shared::error::FieldErrors;
 use shared::http::page::Page;
 use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, query, response};
 use shared::orders::OrderStatus;
+use shared::orders::view::{Side, View};
 use shared::params::int_in;
 use shared::{ApiError, App};
 
@@ -32,16 +32,17 @@ impl GetOrders {
 impl Endpoint for GetOrders {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
         let caller = self.auth.caller(&req)?;
-        let params = query::parse(&req, &["status", "limit", "cursor"])?;
+        let params = query::parse(&req, &["status", "view", "limit", "cursor"])?;
         let mut errors = FieldErrors::default();
         let status = errors.take(params.get("status", str::parse::<OrderStatus>)).flatten();
+        let view = errors.take(params.get("view", str::parse::<View>)).flatten();
         let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
         errors.finish(|| ())?;
-        let listing = match (caller.role, status) {
-            (Role::Admin, Some(status)) => Listing::WithStatus(status),
-            (Role::Admin, None) => Listing::All,
-            (Role::Vendor, _) => Listing::OfVendor(caller.user_id),
-            (Role::Customer, _) => Listing::OfCustomer(caller.user_id),
+        let listing = match (Side::of(&caller, view)?, status) {
+            (Side::Every, Some(status)) => Listing::WithStatus(status),
+            (Side::Every, None) => Listing::All,
+            (Side::SoldBy(user), _) => Listing::OfVendor(user),
+            (Side::BoughtBy(user), _) => Listing::OfCustomer(user),
         };
         let scope = format!("orders|{listing:?}|{status:?}");
         let start = params.raw("cursor").map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;

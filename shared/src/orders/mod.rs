@@ -6,6 +6,7 @@ pub mod idempotency_key;
 pub mod order;
 pub mod pricing;
 pub mod transitions;
+pub mod view;
 
 pub use idempotency_key::IdempotencyKey;
 pub use order::{Order, OrderItem, OrderStatus, PaymentMethod, PaymentStatus, ShippingAddress};

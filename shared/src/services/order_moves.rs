@@ -1,7 +1,8 @@
-//! Moving an order along its lifecycle (see [`crate::orders::transitions`]): only someone who
-//! may see the order, only a move their role may make, and only from the status it is still in
-//! (a conditional write), with the move appended to its history. Anything else is 409
-//! `invalid_transition`; someone else's order is 404.
+//! Moving an order along its lifecycle (see [`crate::orders::transitions`]): only its buyer, its
+//! seller or an admin, only a move their relationship to the order allows (403 otherwise), only
+//! a move the lifecycle has (409 `invalid_transition` otherwise), and only from the status it is
+//! still in (a conditional write), with the move appended to its history. Anyone else's order
+//! is 404.
 
 use std::sync::Arc;
 
@@ -9,9 +10,9 @@ use crate::accounts::Caller;
 use crate::clock::Clock;
 use crate::config::ConfigError;
 use crate::db::{Database, OrderRepo};
-use crate::error::{ApiError, Conflict};
+use crate::error::ApiError;
 use crate::ids::OrderId;
-use crate::orders::transitions::allowed;
+use crate::orders::transitions::{Party, check};
 use crate::orders::{Order, OrderStatus};
 
 pub struct OrderMoves {
@@ -33,11 +34,8 @@ impl OrderMoves {
         note: Option<String>,
     ) -> Result<Order, ApiError> {
         let order = self.orders.get(id).await?.ok_or(ApiError::NotFound)?;
-        caller.ensure_can_see(&[order.customer_id, order.vendor_id])?;
-        if !allowed(order.status, to, caller.role) {
-            let (from, to) = (order.status.as_str().into(), to.as_str().into());
-            return Err(ApiError::Conflict(Conflict::InvalidTransition { from, to }));
-        }
+        let party = Party::of(caller, &order).ok_or(ApiError::NotFound)?;
+        check(order.status, to, party)?;
         self.orders.transition(&order, to, caller.user_id, note, self.clock.now()).await
     }
 }
