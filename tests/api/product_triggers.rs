@@ -1,8 +1,11 @@
 //! The products triggers fed change records directly, duplicated and out of order: the entries
 //! always end up as the product is now.
 
+use std::collections::BTreeMap;
+
+use shared::catalog::listing_index;
 use shared::catalog::{Product, ProductStatus};
-use shared::db::ProductRepo;
+use shared::db::{ListingRepo, ProductRepo};
 use shared::money::Money;
 use shared::streams::{StreamRecord, process};
 use souk_tests::TestMarketplace;
@@ -57,4 +60,106 @@ async fn duplicated_and_reordered_records_leave_the_entries_as_the_product_is_no
     process(&changed, &batch(vec![record("MODIFY", &archived, 4), record("MODIFY", &v3, 3)])).await;
     assert!(titles(&market, "").await.is_empty());
     assert!(titles(&market, "make=kia").await.is_empty());
+}
+
+/// Delivers `event` to `trigger` as Lambda does: a reported failure is delivered again from the
+/// failed record on (a busy shared database may time a write out), a few times at most.
+async fn deliver<T: shared::streams::Trigger>(trigger: &T, mut event: shared::streams::StreamEvent) {
+    for _ in 0..5 {
+        let failures = process(trigger, &event).await.batch_item_failures;
+        let Some(failed) = failures.first().and_then(|f| f.item_identifier.clone()) else { return };
+        let from = event.records.iter().position(|r| r.change.sequence_number.as_deref() == Some(failed.as_str()));
+        event.records.drain(..from.expect("the failure names a record of the batch"));
+    }
+    panic!("the records kept failing");
+}
+
+/// What the entries of `product` should be: partition → its version.
+fn expected(product: &Product) -> BTreeMap<String, u64> {
+    listing_index::entries(product).into_iter().map(|e| (e.partition, e.version)).collect()
+}
+
+/// Versions of one product whose entries differ in partitions as well as in sort keys.
+fn versions() -> Vec<Product> {
+    let v1 = car("Kia", "Rio", 2020, 10, 400_000, 0);
+    let renamed = |version: u64, title: &str, make: &str| Product {
+        title: title.into(),
+        vehicle: v1.vehicle.clone().map(|v| shared::catalog::product::Vehicle { make: make.into(), ..v }),
+        price: Money::egp(40_000_000 - version * 100_000),
+        version,
+        ..v1.clone()
+    };
+    vec![
+        v1.clone(),
+        renamed(2, "Kia Cerato 2020", "Kia"),
+        renamed(3, "Hyundai Accent 2020", "Hyundai"),
+        renamed(4, "Chery Tiggo 2020", "Chery"),
+        renamed(5, "Nissan Sunny 2020", "Nissan"),
+        renamed(6, "MG ZS 2020", "MG"),
+    ]
+}
+
+#[tokio::test]
+async fn a_rebuild_from_an_older_version_never_puts_the_entries_back() {
+    let market = TestMarketplace::spawn().await;
+    let listings = ListingRepo::new(&market.app().database()).unwrap();
+    let versions = versions();
+    let (v1, v2, v3) = (&versions[0], &versions[1], &versions[2]);
+    let id = v1.id;
+
+    listings.reconcile(id, Some(v3)).await.unwrap();
+    listings.reconcile(id, Some(v2)).await.unwrap();
+    listings.reconcile(id, Some(v1)).await.unwrap();
+    assert_eq!(market.listing_entries(id).await, expected(v3), "the older rebuilds changed nothing");
+
+    let archived = Product { status: ProductStatus::Archived, version: 4, ..v3.clone() };
+    listings.reconcile(id, Some(&archived)).await.unwrap();
+    listings.reconcile(id, Some(v3)).await.unwrap();
+    assert!(market.listing_entries(id).await.is_empty(), "an archived product stays unlisted");
+    listings.reconcile(id, None).await.unwrap();
+    listings.reconcile(id, Some(v3)).await.unwrap();
+    assert!(market.listing_entries(id).await.is_empty(), "a deleted product stays unlisted");
+}
+
+#[tokio::test]
+async fn rebuilds_of_every_version_racing_leave_only_the_newest_entries() {
+    let market = TestMarketplace::spawn().await;
+    let listings = ListingRepo::new(&market.app().database()).unwrap();
+    for round in 0..4 {
+        let mut versions = versions();
+        let newest = versions.last().unwrap().clone();
+        let id = shared::ids::ProductId::new();
+        for v in &mut versions {
+            v.id = id;
+        }
+        // Each version twice, in an order that changes every round.
+        versions.rotate_left(round);
+        let rebuilds = versions.iter().chain(versions.iter().rev()).map(|v| listings.reconcile(id, Some(v)));
+        futures::future::try_join_all(rebuilds).await.unwrap();
+        assert_eq!(market.listing_entries(id).await, expected(&Product { id, ..newest }), "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn both_consumers_fed_records_out_of_order_at_once_converge_on_the_product_as_it_is() {
+    let market = TestMarketplace::spawn().await;
+    let products = ProductRepo::new(&market.app().database()).unwrap();
+    let created = on_product_created::OnProductCreated::new(market.app()).unwrap();
+    let changed = on_product_changed::OnProductChanged::new(market.app()).unwrap();
+    let versions = versions();
+
+    // Every change is written while the consumers are still working on the earlier ones, each
+    // consumer receiving the records newest first.
+    let mut deliveries = Vec::new();
+    for (i, version) in versions.iter().enumerate() {
+        products.put(version).await.unwrap();
+        let seen: Vec<_> = versions[..=i].iter().rev().collect();
+        let inserts = batch(seen.iter().map(|v| record("INSERT", v, v.version as u32)).collect());
+        let modifies = batch(seen.iter().map(|v| record("MODIFY", v, v.version as u32)).collect());
+        let (created, changed) = (&created, &changed);
+        deliveries.push(async move { tokio::join!(deliver(created, inserts), deliver(changed, modifies)) });
+    }
+    futures::future::join_all(deliveries).await;
+    let newest = versions.last().unwrap();
+    assert_eq!(market.listing_entries(newest.id).await, expected(newest));
 }

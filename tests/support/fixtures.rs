@@ -3,12 +3,16 @@
 //! Until products are created through the API, tests write them with the repositories and keep
 //! the listing index in step the way the products stream trigger does.
 
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_dynamodb::types::AttributeValue;
 use futures::StreamExt;
 use shared::catalog::product::{Compatibility, Location, Part, Vehicle};
 use shared::catalog::{Condition, Governorate, Product, ProductId, ProductStatus};
 use shared::clock::Timestamp;
 use shared::db::{ListingRepo, ProductRepo};
 use shared::money::Money;
+use shared::tables::Table;
 
 use crate::TestMarketplace;
 
@@ -83,6 +87,25 @@ impl TestMarketplace {
                 }
             })
             .await;
+    }
+
+    /// The listing entries of product `id` as stored: partition → the product version each was
+    /// written from. (A scan, which only a test of its own small table may make.)
+    pub async fn listing_entries(&self, id: ProductId) -> BTreeMap<String, u64> {
+        let app = self.app();
+        let out = app
+            .dynamodb
+            .scan()
+            .table_name(app.config.table(Table::ProductListings).unwrap())
+            .filter_expression("productId = :id AND NOT begins_with(pk, :watermark)")
+            .expression_attribute_values(":id", AttributeValue::S(id.to_string()))
+            .expression_attribute_values(":watermark", AttributeValue::S("product#".into()))
+            .send()
+            .await
+            .unwrap();
+        let text = |item: &HashMap<String, AttributeValue>, name: &str| item[name].as_s().unwrap().clone();
+        let number = |item: &HashMap<String, AttributeValue>, name: &str| item[name].as_n().unwrap().parse().unwrap();
+        out.items.unwrap().iter().map(|item| (text(item, "pk"), number(item, "version"))).collect()
     }
 
     /// Replaces a product, as a vendor's update would, and keeps its listing entries in step.

@@ -1,17 +1,18 @@
 //! The product listings table: the entries of [`crate::catalog::listing_index`], keyed by
 //! `pk` (the partition) and `productId`, with one GSI per sort order (`ByPrice`, `ByYear`,
-//! `ByMileage`) and one by product (`ByProduct`).
+//! `ByMileage`), and one [watermark](watermark) item per product.
 //!
 //! - [`expression`]: the Query a plan becomes.
 //! - [`reads`]: pages and facet counts, bounded: at most [`MAX_EVALUATED_PER_PAGE`] entries are
 //!   evaluated, in Queries of at most [`MAX_QUERY_LIMIT`]. When filters are sparse the budget can
 //!   run out before the page is full; the page is then short and `next` continues where the
 //!   reading stopped.
-//! - [`sync`]: keeping a product's entries in step with the product.
+//! - [`sync`]: keeping a product's entries in step with the product, never going backwards.
 
 mod expression;
 mod reads;
 mod sync;
+mod watermark;
 
 use std::collections::BTreeMap;
 

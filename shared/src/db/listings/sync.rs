@@ -1,22 +1,28 @@
-//! Writing a product's entries: what its current state calls for, and nothing else.
+//! Writing a product's entries: what its current state calls for, and nothing else — and never
+//! what an older state called for.
+//!
+//! Two stream consumers rebuild a product's entries, concurrently and in any order, each from the
+//! product as it read it. Every entry carries the product version it was written from, and each
+//! rebuild first claims its version on the product's [watermark](super::watermark): a rebuild of
+//! an older version than one already claimed does nothing. Entries are then written and removed
+//! one by one, each on condition that the entry is not newer, so nothing goes backwards. Last, a
+//! rebuild that a newer one overtook while it was writing removes what it wrote that the newer
+//! one does not want (the newer one may have removed those entries before they were written).
 
-use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+use futures::StreamExt;
+use futures::future::BoxFuture;
 use serde::Serialize;
 
 use crate::catalog::governorate::Governorate;
 use crate::catalog::listing_index::{self, Entry};
 use crate::catalog::product::{Condition, Product, ProductId};
-use crate::db::attributes::{Item, get_n, get_s, s};
+use crate::db::attributes::{Item, n, s};
+use crate::db::error::applied;
 use crate::db::listings::ListingRepo;
-use crate::db::read::query_all;
 use crate::error::ApiError;
-use crate::retry::Backoff;
 
-/// BatchWriteItem takes at most 25 writes.
-const BATCH_WRITE_MAX: usize = 25;
-/// Unprocessed writes are retried this way before the change gives up with a 503 (and the stream
-/// record is retried).
-const UNPROCESSED: Backoff = Backoff::new(6, std::time::Duration::from_millis(25));
+/// Entry writes in flight at once for one product.
+const CONCURRENT_WRITES: usize = 16;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -67,56 +73,68 @@ impl ListingRepo {
         Ok(serde_dynamo::to_item(EntryItem::from(entry))?)
     }
 
-    /// Makes the entries of product `id` what its current state calls for (`None`: it is gone):
-    /// writes the entries it should have and deletes the ones it should not. Working from the
-    /// product's state rather than from a change record, it gives the same result however often,
-    /// and in whatever order, the changes are seen.
+    /// Makes the entries of product `id` what `current` calls for (`None`: it is gone), unless a
+    /// newer state of the product was already reconciled. Working from the product's state rather
+    /// than from a change record, it gives the same result however often, and in whatever order,
+    /// the changes are seen.
     pub async fn reconcile(&self, id: ProductId, current: Option<&Product>) -> Result<(), ApiError> {
+        // A product that is gone has no state after it.
+        let version = current.map_or(u64::MAX, |p| p.version);
         let wanted = current.map(listing_index::entries).unwrap_or_default();
-        let existing = self.entries_of(id).await?;
-        let mut writes = Vec::with_capacity(wanted.len() + existing.len());
+        let partitions: Vec<String> = wanted.iter().map(|e| e.partition.clone()).collect();
+        let Some(claimed) = self.claim(id, version, &partitions).await? else { return Ok(()) };
+        // Boxed, so the stream of writes stays `Send` inside the triggers' futures.
+        let mut writes: Vec<BoxFuture<'_, Result<(), ApiError>>> = Vec::new();
         for entry in &wanted {
-            if existing.iter().any(|(pk, version)| *pk == entry.partition && *version == Some(entry.version)) {
-                continue;
+            writes.push(Box::pin(self.put_entry(entry)));
+        }
+        for stale in claimed.ever.iter().filter(|p| !partitions.contains(p)) {
+            writes.push(Box::pin(self.delete_entry(id, stale, "version <= :v", version)));
+        }
+        let written: Vec<Result<(), ApiError>> =
+            futures::stream::iter(writes).buffer_unordered(CONCURRENT_WRITES).collect().await;
+        written.into_iter().collect::<Result<Vec<()>, _>>()?;
+        let latest = self.watermark(id).await?;
+        if latest.version > version {
+            for overtaken in partitions.iter().filter(|p| !latest.wanted.contains(p)) {
+                self.delete_entry(id, overtaken, "version = :v", version).await?;
             }
-            let put =
-                PutRequest::builder().set_item(Some(Self::entry_item(entry)?)).build().map_err(ApiError::internal)?;
-            writes.push(WriteRequest::builder().put_request(put).build());
-        }
-        for (pk, _) in existing.iter().filter(|(pk, _)| !wanted.iter().any(|w| &w.partition == pk)) {
-            let key = Item::from([("pk".to_owned(), s(pk)), ("productId".to_owned(), s(id))]);
-            let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(ApiError::internal)?;
-            writes.push(WriteRequest::builder().delete_request(delete).build());
-        }
-        for chunk in writes.chunks(BATCH_WRITE_MAX) {
-            self.batch_write(chunk.to_vec()).await?;
         }
         Ok(())
     }
 
-    /// The partitions product `id` has entries in, with the product version each was written from
-    /// (the `ByProduct` index).
-    async fn entries_of(&self, id: ProductId) -> Result<Vec<(String, Option<u64>)>, ApiError> {
-        let query = self
+    /// Writes `entry` unless a newer one is there.
+    async fn put_entry(&self, entry: &Entry) -> Result<(), ApiError> {
+        let result = self
             .client
-            .query()
+            .put_item()
             .table_name(&self.table)
-            .index_name("ByProduct")
-            .key_condition_expression("productId = :id")
-            .expression_attribute_values(":id", s(id));
-        let items = query_all(query).await?;
-        Ok(items.iter().filter_map(|item| Some((get_s(item, "pk")?, get_n(item, "version")))).collect())
+            .set_item(Some(Self::entry_item(entry)?))
+            .condition_expression("attribute_not_exists(productId) OR version <= :v")
+            .expression_attribute_values(":v", n(entry.version))
+            .send()
+            .await;
+        applied(result).map(|_| ())
     }
 
-    async fn batch_write(&self, mut pending: Vec<WriteRequest>) -> Result<(), ApiError> {
-        let mut backoff = UNPROCESSED;
-        loop {
-            let out = self.client.batch_write_item().request_items(&self.table, pending).send().await?;
-            pending = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
-            if pending.is_empty() {
-                return Ok(());
-            }
-            backoff.pause().await?;
-        }
+    /// Removes product `id`'s entry in `partition` if `condition` on its version holds.
+    async fn delete_entry(
+        &self,
+        id: ProductId,
+        partition: &str,
+        condition: &str,
+        version: u64,
+    ) -> Result<(), ApiError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(partition))
+            .key("productId", s(id))
+            .condition_expression(format!("attribute_not_exists(productId) OR {condition}"))
+            .expression_attribute_values(":v", n(version))
+            .send()
+            .await;
+        applied(result).map(|_| ())
     }
 }
