@@ -45,6 +45,7 @@ fn stream<T: Trigger>(trigger: Result<T, ConfigError>) -> Result<Role, ConfigErr
 pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>> {
     Some(match binary {
         "health" => http(health::Health::new(app)),
+        "route-not-found" => http(route_not_found::RouteNotFound::new(app)),
         "get-categories" => http(get_categories::GetCategories::new(app)),
         "get-products" => http(get_products::GetProducts::new(app)),
         "get-product" => http(get_product::GetProduct::new(app)),

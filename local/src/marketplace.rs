@@ -244,7 +244,8 @@ async fn route(
     body: Incoming,
     source: SocketAddr,
 ) -> http::Response<Full<Bytes>> {
-    // API Gateway's own answers carry its own plain bodies, not problem+json.
+    // API Gateway's own answers carry its own plain bodies, not problem+json (the template's
+    // `$default` route answers unknown routes itself).
     let Some(found) = state.router.find(parts.method.as_str(), parts.uri.path()) else {
         return gateway_error(http::StatusCode::NOT_FOUND, "Not Found");
     };

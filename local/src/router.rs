@@ -1,5 +1,5 @@
 //! Matches a request to a route of template.yaml, the way API Gateway HTTP APIs do: exact
-//! segments, `{name}` capturing one segment.
+//! segments, `{name}` capturing one segment, and the `$default` route for whatever else.
 
 use std::collections::HashMap;
 
@@ -7,6 +7,7 @@ use crate::template::Route;
 
 pub struct Router<T> {
     routes: Vec<(Route, Vec<Segment>, T)>,
+    default: Option<(Route, T)>,
 }
 
 enum Segment {
@@ -22,12 +23,16 @@ pub struct Match<'a, T> {
 
 impl<T> Default for Router<T> {
     fn default() -> Self {
-        Self { routes: Vec::new() }
+        Self { routes: Vec::new(), default: None }
     }
 }
 
 impl<T> Router<T> {
     pub fn add(&mut self, route: Route, target: T) {
+        if route.is_default() {
+            self.default = Some((route, target));
+            return;
+        }
         let segments = route
             .path
             .split('/')
@@ -40,7 +45,8 @@ impl<T> Router<T> {
         self.routes.push((route, segments, target));
     }
 
-    /// The route for `method` and `path`; literal segments win over parameters, as in API Gateway.
+    /// The route for `method` and `path`; literal segments win over parameters, as in API Gateway,
+    /// and the `$default` route (if any) takes what no other route serves.
     pub fn find(&self, method: &str, path: &str) -> Option<Match<'_, T>> {
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         self.routes
@@ -62,6 +68,7 @@ impl<T> Router<T> {
             })
             .max_by_key(|(literals, _)| *literals)
             .map(|(_, m)| m)
+            .or_else(|| self.default.as_ref().map(|(route, target)| Match { route, params: HashMap::new(), target }))
     }
 }
 

@@ -43,10 +43,18 @@ pub struct Route {
     pub path: String,
 }
 
+/// The path of the route API Gateway sends what no other route serves.
+pub const DEFAULT_ROUTE: &str = "$default";
+
 impl Route {
-    /// API Gateway's route key, e.g. `GET /api/products/{id}`.
+    /// API Gateway's route key, e.g. `GET /api/products/{id}`, or `$default`.
     pub fn key(&self) -> String {
-        format!("{} {}", self.method, self.path)
+        if self.is_default() { DEFAULT_ROUTE.to_owned() } else { format!("{} {}", self.method, self.path) }
+    }
+
+    /// The `$default` route: an `HttpApi` event with neither `Method` nor `Path`.
+    pub fn is_default(&self) -> bool {
+        self.path == DEFAULT_ROUTE
     }
 }
 
@@ -152,7 +160,11 @@ fn parse_function(id: String, resource: &Value) -> Result<Function, TemplateErro
                     .map(str::to_owned)
                     .ok_or_else(|| shape(format!("{id}: HttpApi event without {name}")))
             };
-            routes.push(Route { method: field("Method")?.to_uppercase(), path: field("Path")? });
+            let route = match (props.get("Method"), props.get("Path")) {
+                (None, None) => Route { method: "ANY".into(), path: DEFAULT_ROUTE.into() },
+                _ => Route { method: field("Method")?.to_uppercase(), path: field("Path")? },
+            };
+            routes.push(route);
         }
     }
     let mut environment = BTreeMap::new();

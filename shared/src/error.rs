@@ -34,6 +34,9 @@ pub enum ApiError {
     Forbidden,
     #[error("The resource does not exist.")]
     NotFound,
+    /// The path exists but not with this method; `allow` lists the methods it has.
+    #[error("This resource does not support this method.")]
+    MethodNotAllowed { allow: Vec<&'static str> },
     #[error("{0}")]
     Conflict(Conflict),
     #[error("The resource has changed since it was read.")]

@@ -23,6 +23,7 @@ mod products_write;
 mod request_ids;
 mod search;
 mod seed_catalog;
+mod unknown_routes;
 mod vendor_triggers;
 mod vendors;
 mod wiring;

@@ -11,6 +11,7 @@ pub mod problem;
 pub mod query;
 pub mod request_id;
 pub mod response;
+pub mod routes;
 
 pub use auth::Authenticator;
 pub use endpoint::{Endpoint, serve};

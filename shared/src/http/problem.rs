@@ -36,6 +36,7 @@ impl ApiError {
             Self::EmailNotVerified => "email_not_verified",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(Conflict::Generic) => "conflict",
             Self::Conflict(Conflict::EmailTaken) => "email_taken",
             Self::Conflict(Conflict::ApplicationExists) => "application_exists",
@@ -57,6 +58,7 @@ impl ApiError {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::EmailNotVerified | Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -103,6 +105,10 @@ impl ApiError {
             .expect("a static response always builds");
         if matches!(self, Self::Unauthorized) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Self::MethodNotAllowed { allow } = self {
+            let allow = HeaderValue::from_str(&allow.join(", ")).expect("method names are header-safe");
+            response.headers_mut().insert(header::ALLOW, allow);
         }
         if let Some(secs) = self.retry_after_secs() {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
