@@ -6,6 +6,7 @@ mod accounts_tokens;
 mod admin_cli;
 mod categories;
 mod health;
+mod least_privilege;
 mod notifications;
 mod notifications_sns;
 mod order_triggers;
