@@ -3,6 +3,7 @@
 //! categories and serves every HTTP route of template.yaml on one port by calling each function's
 //! handler in-process with real API Gateway HTTP API events.
 
+pub mod access;
 pub mod cors;
 pub mod dynamodb_local;
 pub mod filter_pattern;
@@ -11,6 +12,7 @@ pub mod gateway;
 pub mod guarded;
 pub mod marketplace;
 pub mod outbox;
+pub mod policies;
 pub mod router;
 pub mod streams;
 pub mod tables;

@@ -20,6 +20,7 @@ use shared::{ApiError, App};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::access::{self, OperationLog, RecordedPublisher};
 use crate::functions::{self, HttpHandler, Role};
 use crate::outbox::Outbox;
 use crate::router::{Router, percent_decode};
@@ -72,6 +73,8 @@ pub enum StartError {
 pub struct Marketplace {
     pub addr: SocketAddr,
     pub outbox: Arc<Outbox>,
+    /// Every AWS operation each function made, for checking them against its policy.
+    pub operations: Arc<OperationLog>,
     /// The admin account made sure of at start, if any.
     pub admin: Option<AdminBootstrap>,
     /// Clients and a configuration naming every table: what tests use to arrange data.
@@ -91,10 +94,18 @@ impl Marketplace {
         let outbox = Arc::new(Outbox::default());
         let runner_config = Config::from_vars(|name| local_variable(name, None, &template, &options))
             .with(vars::NOTIFICATIONS_TOPIC_ARN, LOCAL_TOPIC_ARN);
-        let app = App::new(runner_config).await.with_clock(Arc::clone(&options.clock)).with_publisher(outbox.clone());
+        let operations = Arc::new(OperationLog::new(&options.table_prefix, tables::hash_keys(&template)));
+        let mut app =
+            App::new(runner_config).await.with_clock(Arc::clone(&options.clock)).with_publisher(outbox.clone());
+        app.dynamodb = access::recorded(&app.dynamodb, &operations);
         tables::create_all(&app.dynamodb, &template, &options.table_prefix).await?;
         let runner_error = |source| StartError::Function { function: "runner".into(), source };
-        CategoryRepo::new(&app.database()).map_err(runner_error)?.seed_standard().await.map_err(StartError::Seed)?;
+        // The runner does the deploy-time seed's work, as that function.
+        let seed = template.functions.iter().find(|f| f.binary == "seed-catalog").map(|f| f.logical_id.as_str());
+        let seeding = CategoryRepo::new(&app.database()).map_err(runner_error)?;
+        access::as_function(seed.unwrap_or("runner").into(), seeding.seed_standard())
+            .await
+            .map_err(StartError::Seed)?;
         let admin = match &options.admin {
             Some((email, password)) => {
                 let users = UserRepo::new(&app.database()).map_err(runner_error)?;
@@ -107,11 +118,17 @@ impl Marketplace {
         let mut subscribers = Vec::new();
         for function in &template.functions {
             let config = Config::from_vars(|name| local_variable(name, Some(function), &template, &options));
-            let role = functions::build(&function.binary, &app.with_config(config))
+            let mut function_app = app.with_config(config);
+            if let Some(EnvValue::Ref(topic)) = function.environment.get(vars::NOTIFICATIONS_TOPIC_ARN) {
+                let log = Arc::clone(&operations);
+                let publisher = RecordedPublisher { inner: outbox.clone(), log, topic: topic.clone() };
+                function_app = function_app.with_publisher(Arc::new(publisher));
+            }
+            let role = functions::build(&function.binary, &function_app)
                 .await
                 .ok_or_else(|| StartError::UnknownFunction(function.binary.clone()))?
                 .map_err(|source| StartError::Function { function: function.logical_id.clone(), source })?;
-            match role {
+            match access::attributed(function.logical_id.as_str().into(), role) {
                 Role::Http(handler) => {
                     for route in &function.routes {
                         router.add(route.clone(), Arc::clone(&handler));
@@ -139,7 +156,7 @@ impl Marketplace {
         }
         let state = Arc::new(State { router, outbox: Arc::clone(&outbox) });
         let server = tokio::spawn(serve(listener, state, stopped));
-        Ok(Self { addr, outbox, admin, app, shutdown, server })
+        Ok(Self { addr, outbox, operations, admin, app, shutdown, server })
     }
 
     pub fn url(&self) -> String {

@@ -12,6 +12,8 @@ use shared::notify::{Notification, Publisher};
 #[derive(Default)]
 pub struct Outbox {
     published: Mutex<Vec<Notification>>,
+    /// Recipients whose next message fails to publish, as a delivery outage would.
+    refused: Mutex<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -20,21 +22,31 @@ struct Listing<'a> {
 }
 
 impl Outbox {
+    /// Makes publishing the next message to `to` (an email or a user id) fail with 503, once.
+    pub fn refuse_next(&self, to: &str) {
+        self.refused.lock().expect("outbox lock").push(to.to_owned());
+    }
+
     /// The JSON of `GET /_local/outbox`, filtered by recipient when `to` is given.
     pub fn list_json(&self, to: Option<&str>) -> String {
         let published = self.published.lock().expect("outbox lock");
-        let items = published
-            .iter()
-            .rev()
-            .filter(|n| to.is_none_or(|to| n.to == to || n.user_id.is_some_and(|id| id.to_string() == to)))
-            .collect();
+        let items = published.iter().rev().filter(|n| to.is_none_or(|to| addressed_to(n, to))).collect();
         serde_json::to_string(&Listing { items }).expect("notifications serialize")
     }
 }
 
 impl Publisher for Outbox {
     fn publish<'a>(&'a self, notification: &'a Notification) -> BoxFuture<'a, Result<(), ApiError>> {
+        let mut refused = self.refused.lock().expect("outbox lock");
+        if let Some(at) = refused.iter().position(|to| addressed_to(notification, to)) {
+            refused.remove(at);
+            return Box::pin(async { Err(ApiError::Unavailable { retry_after_secs: 1 }) });
+        }
         self.published.lock().expect("outbox lock").push(notification.clone());
         Box::pin(async { Ok(()) })
     }
+}
+
+fn addressed_to(notification: &Notification, to: &str) -> bool {
+    notification.to == to || notification.user_id.is_some_and(|id| id.to_string() == to)
 }

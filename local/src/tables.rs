@@ -135,3 +135,15 @@ fn global_index(index: &Value) -> Option<GlobalSecondaryIndex> {
         .build()
         .ok()
 }
+
+/// The partition key attribute of every table, by logical id.
+pub fn hash_keys(template: &Template) -> std::collections::BTreeMap<String, String> {
+    template
+        .tables
+        .iter()
+        .filter_map(|t| {
+            let hash = key_schema(t.properties.get("KeySchema"))?.into_iter().find(|k| k.key_type == KeyType::Hash)?;
+            Some((t.logical_id.clone(), hash.attribute_name))
+        })
+        .collect()
+}

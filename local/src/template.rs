@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_yaml::Value;
 
+use crate::policies::{self, Permissions};
+
 /// The project's template, compiled in so the runner works from any directory.
 pub const TEMPLATE_YAML: &str = include_str!("../../template.yaml");
 
@@ -25,6 +27,8 @@ pub struct Function {
     pub routes: Vec<Route>,
     pub streams: Vec<StreamSubscription>,
     pub environment: BTreeMap<String, EnvValue>,
+    /// What its policies or its explicit role allow.
+    pub permissions: Permissions,
 }
 
 /// A `DynamoDB` event of a function: which table's stream, how many records at once, and the
@@ -100,7 +104,7 @@ impl Template {
             let kind = resource.get("Type").and_then(Value::as_str);
             resource_types.insert(id.clone(), kind.unwrap_or_default().to_owned());
             match kind {
-                Some("AWS::Serverless::Function") => functions.push(parse_function(id, resource)?),
+                Some("AWS::Serverless::Function") => functions.push(parse_function(id, resource, resources)?),
                 Some("AWS::DynamoDB::Table") => tables.push(TableDef {
                     properties: resource
                         .get("Properties")
@@ -127,7 +131,7 @@ impl Template {
     }
 }
 
-fn parse_function(id: String, resource: &Value) -> Result<Function, TemplateError> {
+fn parse_function(id: String, resource: &Value, resources: &serde_yaml::Mapping) -> Result<Function, TemplateError> {
     let binary = resource
         .get("Metadata")
         .and_then(|m| m.get("BuildProperties"))
@@ -176,7 +180,8 @@ fn parse_function(id: String, resource: &Value) -> Result<Function, TemplateErro
             env_value(value).ok_or_else(|| shape(format!("{id}: {name} is neither a literal nor a !Ref")))?,
         );
     }
-    Ok(Function { logical_id: id, binary, code_uri, routes, streams, environment })
+    let permissions = policies::parse(&id, properties, resources).map_err(shape)?;
+    Ok(Function { logical_id: id, binary, code_uri, routes, streams, environment, permissions })
 }
 
 fn parse_stream(id: &str, props: &Value) -> Result<StreamSubscription, TemplateError> {

@@ -8,6 +8,7 @@ mod categories;
 mod cursors;
 mod free_text;
 mod health;
+mod least_privilege;
 mod notifications;
 mod notifications_sns;
 mod notify_once;

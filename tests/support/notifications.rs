@@ -24,3 +24,10 @@ impl TestMarketplace {
         self.get_as(&who.access_token, "/api/notifications").await.json()
     }
 }
+
+impl TestMarketplace {
+    /// Makes the next message to `to` (an email or a user id) fail to publish, once.
+    pub fn refuse_next_message(&self, to: &str) {
+        self.marketplace.outbox.refuse_next(to);
+    }
+}

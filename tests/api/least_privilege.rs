@@ -1,0 +1,173 @@
+//! Least privilege, checked against what the functions really do: the marketplace is driven through
+//! every function (including the paths that undo or release on failure), the local runner records
+//! each AWS operation each function makes, and every operation must be granted by that function's
+//! policy in template.yaml, while every grant must be used. A new function is covered as soon as
+//! this flow reaches it.
+
+use serde_json::json;
+use souk_local::access::Operation;
+use souk_local::policies::{Statement, glob};
+use souk_local::template::{EnvValue, Function, Template};
+use souk_tests::accounts::PASSWORD;
+use souk_tests::orders::basket;
+use souk_tests::{TestMarketplace, eventually};
+
+/// Grants no test reaches, each with why it is still needed: (function, action, resource, reason).
+const UNEXERCISED: &[(&str, &str, &str, &str)] = &[(
+    "OnProductCreatedFunction",
+    "dynamodb:DeleteItem",
+    "ProductListingsTable",
+    "a rebuild overtaken by a newer one while writing removes the entries the newer one does not want; only a race \
+     between the two products consumers reaches it (tests/api/product_triggers.rs drives it directly)",
+)];
+
+/// Drives every function once along its main path and its failure paths.
+async fn drive(market: &TestMarketplace) {
+    assert_eq!(market.get("/api/health").await.status, 200);
+    assert_eq!(market.get("/api/categories").await.status, 200);
+
+    // A registration whose verification message cannot be sent is rolled back.
+    market.refuse_next_message("lost@example.com");
+    assert_eq!(market.register("lost@example.com", PASSWORD, "Lost").await.status, 503);
+    let customer = market.verified_customer("mona@example.com").await;
+    assert_eq!(market.get_as(&customer.access_token, "/api/me").await.status, 200);
+    let refreshed = market.refreshed(&customer).await;
+    let logout = market.post("/api/auth/logout", &json!({ "refreshToken": refreshed.refresh_token })).await;
+    assert_eq!(logout.status, 204);
+    assert_eq!(market.refresh(&customer.refresh_token).await.status, 401, "a reused refresh token");
+    let customer = souk_tests::accounts::Session::from_response(&market.login("mona@example.com", PASSWORD).await);
+
+    // Vendor onboarding; each trigger's first message fails once, and the retry publishes it.
+    let admin = market.admin().await;
+    let applicant = market.verified_customer("dealer@example.com").await;
+    market.refuse_next_message(admin.user_id());
+    let application = market.submit_application(&applicant).await;
+    eventually("admins hear of the application", || async {
+        !market.outbox_of_type(admin.user_id(), "vendor_application_submitted").await.is_empty()
+    })
+    .await;
+    assert_eq!(market.get_as(&admin.access_token, "/api/vendor-applications").await.status, 200);
+    let pending = "/api/vendor-applications?status=pending";
+    assert_eq!(market.get_as(&admin.access_token, pending).await.status, 200);
+    assert_eq!(market.get_as(&applicant.access_token, "/api/vendor-applications").await.status, 200);
+    let one = format!("/api/vendor-applications/{application}");
+    assert_eq!(market.get_as(&applicant.access_token, &one).await.status, 200);
+    market.refuse_next_message(applicant.user_id());
+    assert_eq!(market.decide(&admin, &application, &json!({ "decision": "approve" })).await.status, 200);
+    let vendor_url = format!("/api/vendors/{}", applicant.user_id());
+    eventually("the vendor exists", || async { market.get(&vendor_url).await.status == 200 }).await;
+    let vendor = market.refreshed(&applicant).await;
+    let rejected = market.verified_customer("hopeful@example.com").await;
+    let hopeful = market.submit_application(&rejected).await;
+    let no = json!({ "decision": "reject", "reason": "Commercial register not readable" });
+    assert_eq!(market.decide(&admin, &hopeful, &no).await.status, 200);
+
+    // Products, their listing entries and search.
+    let product = market.new_product(&vendor, "Kia Rio 2020 فبريكا", 5, 450_000).await;
+    let patched = market.patch_product(&vendor, &product, &json!({ "title": "Kia Rio 2020 - فحص كامل" }), None).await;
+    assert_eq!(patched.status, 200, "{}", String::from_utf8_lossy(&patched.body));
+    let listed =
+        || async { market.get("/api/products").await.json()["items"][0]["title"] == "Kia Rio 2020 - فحص كامل" };
+    eventually("the listing follows the change", listed).await;
+    assert_eq!(market.get(&format!("/api/products/{product}")).await.status, 200);
+    assert_eq!(market.get("/api/products?sort=price_asc").await.status, 200);
+    for sort in ["newest", "price_asc"] {
+        assert_eq!(market.post("/api/search", &json!({ "q": "Kia", "sort": sort })).await.status, 200);
+    }
+    // Listed first, so archiving it has entries to remove.
+    let archived = market.new_product(&vendor, "Kia Rio 2019", 1, 400_000).await;
+    let listed = || async { market.get("/api/products").await.json()["items"][0]["id"] == archived.as_str() };
+    eventually("the product to archive is listed", listed).await;
+    assert_eq!(market.delete_product(&vendor, &archived).await.status, 204);
+
+    // Orders: a checkout, its reads, a cancellation that returns the stock.
+    market.refuse_next_message(customer.user_id());
+    let placed = market.checkout(&customer, &basket(&[(&product, 1)]), Some("checkout-1")).await;
+    assert_eq!(placed.status, 201, "{}", String::from_utf8_lossy(&placed.body));
+    let order = placed.json()["orders"][0]["id"].as_str().unwrap().to_owned();
+    eventually("the customer hears of the order", || async {
+        !market.outbox_of_type(customer.user_id(), "order_created").await.is_empty()
+    })
+    .await;
+    assert_eq!(market.get_as(&customer.access_token, "/api/orders").await.status, 200);
+    assert_eq!(market.get_as(&vendor.access_token, &format!("/api/orders/{order}")).await.status, 200);
+    market.refuse_next_message(customer.user_id());
+    assert_eq!(market.set_status(&customer, &order, "cancelled").await.status, 200);
+    eventually("the stock comes back", || async {
+        market.get(&format!("/api/products/{product}")).await.json()["stock"] == 5
+    })
+    .await;
+
+    // The inbox.
+    market.refuse_next_message(customer.user_id());
+    let to_user = json!({ "audience": { "userId": customer.user_id() }, "title": "مرحباً", "body": "Welcome" });
+    assert_eq!(market.post_as(&admin.access_token, "/api/notifications", &to_user).await.status, 503);
+    assert_eq!(market.post_as(&admin.access_token, "/api/notifications", &to_user).await.status, 202);
+    let to_role = json!({ "audience": { "role": "customer" }, "title": "Maintenance", "body": "Tonight" });
+    assert_eq!(market.post_as(&admin.access_token, "/api/notifications", &to_role).await.status, 202);
+    let inbox = market.inbox(&customer).await;
+    let first = inbox["items"][0]["id"].as_str().unwrap();
+    let read = market.post_as(&customer.access_token, &format!("/api/notifications/{first}/read"), &json!({})).await;
+    assert_eq!(read.status, 204);
+    let unknown = format!("/api/notifications/{}/read", ulid::Ulid::new());
+    assert_eq!(market.post_as(&customer.access_token, &unknown, &json!({})).await.status, 404);
+}
+
+/// Grants Lambda itself uses rather than the function's code: reading the function's own streams
+/// (the event source mapping), sending a record it gave up on to the dead-letter queue, reading the
+/// SSM parameters its environment names (at cold start, which locally takes values inline).
+fn used_by_lambda(template: &Template, function: &Function, action: &str, resource: &str) -> bool {
+    let own_stream =
+        resource.strip_suffix("/stream").is_some_and(|table| function.streams.iter().any(|s| s.table == table));
+    let stream_read =
+        ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"];
+    let named_parameter = resource
+        .strip_prefix("parameter:")
+        .is_some_and(|parameter| function.environment.values().any(|v| *v == EnvValue::Ref(parameter.to_owned())));
+    let dead_letters =
+        !function.streams.is_empty() && template.resource_types.get(resource).is_some_and(|t| t == "AWS::SQS::Queue");
+    (own_stream && stream_read.contains(&action))
+        || (named_parameter && action == "ssm:GetParameter")
+        || (dead_letters && action == "sqs:SendMessage")
+}
+
+fn granted(statements: &[Statement], operation: &Operation) -> bool {
+    statements.iter().any(|s| s.allows(operation))
+}
+
+#[tokio::test]
+async fn every_function_is_granted_exactly_what_it_does() {
+    let market = TestMarketplace::spawn().await;
+    drive(&market).await;
+    let template = Template::project().unwrap();
+    let operations = market.marketplace.operations.operations();
+    let mut problems = Vec::new();
+    for operation in &operations {
+        let function = template.functions.iter().find(|f| f.logical_id == operation.function).unwrap();
+        if !granted(&function.permissions.statements, operation) {
+            let Operation { function, action, resource, leading_key } = operation;
+            problems.push(format!("{function} does {action} on {resource} (key {leading_key:?}) without a grant"));
+        }
+    }
+    for function in &template.functions {
+        for statement in &function.permissions.statements {
+            for action in &statement.actions {
+                for resource in &statement.resources {
+                    let used = operations.iter().any(|o| {
+                        o.function == function.logical_id && glob(action, &o.action) && glob(resource, &o.resource)
+                    });
+                    let excused = UNEXERCISED
+                        .iter()
+                        .any(|(f, a, r, _)| *f == function.logical_id && a == action && r == resource);
+                    if !used && !excused && !used_by_lambda(&template, function, action, resource) {
+                        problems.push(format!(
+                            "{} is granted {action} on {resource} but never uses it",
+                            function.logical_id
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "least privilege:\n{}", problems.join("\n"));
+}
