@@ -95,10 +95,7 @@ fn parse_statements(id: &str, statements: &Value) -> Result<Vec<Statement>, Stri
             });
             Ok(Statement {
                 actions: s.get("Action").map(list).unwrap_or_default(),
-                resources: s
-                    .get("Resource")
-                    .map(|r| one_or_many(r).iter().map(resource).collect())
-                    .unwrap_or_default(),
+                resources: s.get("Resource").map(|r| one_or_many(r).iter().map(resource).collect()).unwrap_or_default(),
                 leading_keys: leading_keys.transpose()?,
             })
         })

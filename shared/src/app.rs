@@ -61,9 +61,10 @@ impl App {
             .get(vars::NOTIFICATIONS_TOPIC_ARN)
             .map(|topic| Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref()), topic)) as Arc<dyn Publisher>);
         let stored_signing_key = match config.get(vars::JWT_PRIVATE_KEY_PARAMETER) {
-            Some(name) => Some(stored_signing_key(name, aws.as_ref()).await),
+            Some(name) => Some(stored_parameter(name, aws.as_ref()).await),
             None => None,
         };
+        let config = with_stored_cursor_secret(config, aws.as_ref()).await;
         Self { config, dynamodb, clock: Arc::new(SystemClock), publisher, stored_signing_key }
     }
 
@@ -149,8 +150,25 @@ fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>) -> aws_sdk_s
     }
 }
 
-/// The signing key in SSM Parameter Store (SecureString), or why it could not be read.
-async fn stored_signing_key(name: &str, aws: Option<&aws_config::SdkConfig>) -> Result<String, String> {
+/// `config` with the cursor key read from the SSM parameter it names, unless it holds the key
+/// inline (local development). If the parameter cannot be read the key stays missing, so the
+/// functions that page fail their cold start, saying which parameter it was.
+async fn with_stored_cursor_secret(config: Config, aws: Option<&aws_config::SdkConfig>) -> Config {
+    let Some(name) = config.get(vars::CURSOR_SECRET_PARAMETER).filter(|_| config.get(vars::CURSOR_SECRET).is_none())
+    else {
+        return config;
+    };
+    match stored_parameter(name, aws).await {
+        Ok(secret) => config.with(vars::CURSOR_SECRET, secret),
+        Err(reason) => {
+            tracing::error!(parameter = name, %reason, "cannot read the cursor key");
+            config
+        }
+    }
+}
+
+/// A SecureString of SSM Parameter Store, or why it could not be read.
+async fn stored_parameter(name: &str, aws: Option<&aws_config::SdkConfig>) -> Result<String, String> {
     let aws = match aws {
         Some(aws) => aws.clone(),
         None => aws_config::defaults(BehaviorVersion::latest()).load().await,
