@@ -24,6 +24,8 @@ pub mod vars {
     pub const DYNAMODB_ENDPOINT: &str = "DYNAMODB_ENDPOINT";
     /// Set in tests (moto server); unset in AWS.
     pub const SNS_ENDPOINT: &str = "SNS_ENDPOINT";
+    /// Set in tests (moto server); unset in AWS.
+    pub const SSM_ENDPOINT: &str = "SSM_ENDPOINT";
     /// Key (at least 32 bytes) that signs page cursors (local development).
     pub const CURSOR_SECRET: &str = "CURSOR_SECRET";
     /// Name of the SSM SecureString parameter holding the cursor key (AWS).
@@ -40,6 +42,7 @@ pub mod vars {
     pub const ALL: &[&str] = &[
         DYNAMODB_ENDPOINT,
         SNS_ENDPOINT,
+        SSM_ENDPOINT,
         CURSOR_SECRET,
         CURSOR_SECRET_PARAMETER,
         JWT_PUBLIC_KEY,

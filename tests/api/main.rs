@@ -19,6 +19,7 @@ mod products_validation;
 mod products_write;
 mod request_ids;
 mod search;
+mod secrets;
 mod seed_catalog;
 mod vendor_triggers;
 mod vendors;
