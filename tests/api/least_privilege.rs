@@ -88,6 +88,11 @@ async fn drive(market: &TestMarketplace) {
         market.get(&format!("/api/products/{product}")).await.json()["stock"] == 5
     })
     .await;
+    // The refused message is published on the retry before the next refusal is set.
+    eventually("the customer hears of the cancellation", || async {
+        !market.outbox_of_type(customer.user_id(), "order_status_changed").await.is_empty()
+    })
+    .await;
 
     // The inbox.
     market.refuse_next_message(customer.user_id());
