@@ -185,7 +185,7 @@ fn streams_client(endpoint: &str) -> aws_sdk_dynamodbstreams::Client {
 
 /// The value a function would find in its environment in AWS, with local stand-ins: tables by
 /// prefixed logical id, parameters from the options, the outbox for the topic, DynamoDB at the
-/// local endpoint, and the signing key inline where AWS would name its SSM parameter. `function`
+/// local endpoint, and the signing and cursor keys inline where AWS names their SSM parameters. `function`
 /// `None` means the runner itself, which sees every table.
 fn local_variable(name: &str, function: Option<&Function>, template: &Template, options: &Options) -> Option<String> {
     if name == vars::DYNAMODB_ENDPOINT {
@@ -203,7 +203,10 @@ fn local_variable(name: &str, function: Option<&Function>, template: &Template, 
     if name == vars::JWT_PRIVATE_KEY && function.environment.contains_key(vars::JWT_PRIVATE_KEY_PARAMETER) {
         return Some(options.jwt_private_key.clone());
     }
-    if name == vars::JWT_PRIVATE_KEY_PARAMETER {
+    if name == vars::CURSOR_SECRET && function.environment.contains_key(vars::CURSOR_SECRET_PARAMETER) {
+        return options.parameters.get("CursorSecret").cloned();
+    }
+    if name == vars::JWT_PRIVATE_KEY_PARAMETER || name == vars::CURSOR_SECRET_PARAMETER {
         return None;
     }
     match function.environment.get(name)? {

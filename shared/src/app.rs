@@ -61,9 +61,10 @@ impl App {
             .get(vars::NOTIFICATIONS_TOPIC_ARN)
             .map(|topic| Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref()), topic)) as Arc<dyn Publisher>);
         let stored_signing_key = match config.get(vars::JWT_PRIVATE_KEY_PARAMETER) {
-            Some(name) => Some(stored_signing_key(name, aws.as_ref()).await),
+            Some(name) => Some(stored_parameter(name, &config, aws.as_ref()).await),
             None => None,
         };
+        let config = with_stored_cursor_secret(config, aws.as_ref()).await;
         Self { config, dynamodb, clock: Arc::new(SystemClock), publisher, stored_signing_key }
     }
 
@@ -149,13 +150,38 @@ fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>) -> aws_sdk_s
     }
 }
 
-/// The signing key in SSM Parameter Store (SecureString), or why it could not be read.
-async fn stored_signing_key(name: &str, aws: Option<&aws_config::SdkConfig>) -> Result<String, String> {
-    let aws = match aws {
-        Some(aws) => aws.clone(),
-        None => aws_config::defaults(BehaviorVersion::latest()).load().await,
+/// `config` with the cursor key read from the SSM parameter it names, unless it holds the key
+/// inline (local development). If the parameter cannot be read the key stays missing, so the
+/// functions that page fail their cold start, saying which parameter it was.
+async fn with_stored_cursor_secret(config: Config, aws: Option<&aws_config::SdkConfig>) -> Config {
+    let Some(name) = config.get(vars::CURSOR_SECRET_PARAMETER).filter(|_| config.get(vars::CURSOR_SECRET).is_none())
+    else {
+        return config;
     };
-    let output = aws_sdk_ssm::Client::new(&aws)
+    match stored_parameter(name, &config, aws).await {
+        Ok(secret) => config.with(vars::CURSOR_SECRET, secret),
+        Err(reason) => {
+            tracing::error!(parameter = name, %reason, "cannot read the cursor key");
+            config
+        }
+    }
+}
+
+/// A SecureString of SSM Parameter Store, or why it could not be read.
+async fn stored_parameter(name: &str, config: &Config, aws: Option<&aws_config::SdkConfig>) -> Result<String, String> {
+    let client = match (config.get(vars::SSM_ENDPOINT), aws) {
+        (Some(endpoint), _) => aws_sdk_ssm::Client::from_conf(
+            aws_sdk_ssm::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(aws_sdk_ssm::config::Region::new(LOCAL_REGION))
+                .credentials_provider(local_credentials())
+                .endpoint_url(endpoint)
+                .build(),
+        ),
+        (None, Some(aws)) => aws_sdk_ssm::Client::new(aws),
+        (None, None) => aws_sdk_ssm::Client::new(&aws_config::defaults(BehaviorVersion::latest()).load().await),
+    };
+    let output = client
         .get_parameter()
         .name(name)
         .with_decryption(true)

@@ -24,8 +24,12 @@ pub mod vars {
     pub const DYNAMODB_ENDPOINT: &str = "DYNAMODB_ENDPOINT";
     /// Set in tests (moto server); unset in AWS.
     pub const SNS_ENDPOINT: &str = "SNS_ENDPOINT";
-    /// Key (at least 32 bytes) that signs page cursors.
+    /// Set in tests (moto server); unset in AWS.
+    pub const SSM_ENDPOINT: &str = "SSM_ENDPOINT";
+    /// Key (at least 32 bytes) that signs page cursors (local development).
     pub const CURSOR_SECRET: &str = "CURSOR_SECRET";
+    /// Name of the SSM SecureString parameter holding the cursor key (AWS).
+    pub const CURSOR_SECRET_PARAMETER: &str = "CURSOR_SECRET_PARAMETER";
     /// Base64 raw Ed25519 public key that verifies access tokens.
     pub const JWT_PUBLIC_KEY: &str = "JWT_PUBLIC_KEY";
     /// Base64 PKCS#8 Ed25519 private key (local development).
@@ -38,7 +42,9 @@ pub mod vars {
     pub const ALL: &[&str] = &[
         DYNAMODB_ENDPOINT,
         SNS_ENDPOINT,
+        SSM_ENDPOINT,
         CURSOR_SECRET,
+        CURSOR_SECRET_PARAMETER,
         JWT_PUBLIC_KEY,
         JWT_PRIVATE_KEY,
         JWT_PRIVATE_KEY_PARAMETER,

@@ -97,6 +97,11 @@ async fn drive(market: &TestMarketplace) {
         market.get(&format!("/api/products/{product}")).await.json()["stock"] == 5
     })
     .await;
+    // The refused message is published on the retry before the next refusal is set.
+    eventually("the customer hears of the cancellation", || async {
+        !market.outbox_of_type(customer.user_id(), "order_status_changed").await.is_empty()
+    })
+    .await;
 
     // The inbox.
     market.refuse_next_message(customer.user_id());
@@ -170,4 +175,37 @@ async fn every_function_is_granted_exactly_what_it_does() {
         }
     }
     assert!(problems.is_empty(), "least privilege:\n{}", problems.join("\n"));
+}
+
+/// The managed policies a trigger's explicit role may carry: logs and traces, nothing on data.
+const TRIGGER_MANAGED_POLICIES: &[&str] = &[
+    "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess",
+];
+
+#[test]
+fn stream_triggers_read_only_their_own_table_streams() {
+    let template = Template::project().unwrap();
+    let stream_read =
+        ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"];
+    for function in template.functions.iter().filter(|f| !f.streams.is_empty()) {
+        let id = &function.logical_id;
+        // With Policies, SAM attaches AWSLambdaDynamoDBExecutionRole: every stream of the account.
+        assert!(function.permissions.role.is_some(), "{id} needs an explicit Role");
+        for managed in &function.permissions.managed_policies {
+            assert!(TRIGGER_MANAGED_POLICIES.contains(&managed.as_str()), "{id}: managed policy {managed}");
+        }
+        for subscription in &function.streams {
+            let stream = format!("{}/stream", subscription.table);
+            for action in stream_read {
+                let operation = Operation {
+                    function: id.clone(),
+                    action: action.into(),
+                    resource: stream.clone(),
+                    leading_key: None,
+                };
+                assert!(granted(&function.permissions.statements, &operation), "{id} cannot {action} on {stream}");
+            }
+        }
+    }
 }

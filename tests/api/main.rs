@@ -23,6 +23,7 @@ mod products_validation;
 mod products_write;
 mod request_ids;
 mod search;
+mod secrets;
 mod seed_catalog;
 mod unknown_routes;
 mod vendor_triggers;
