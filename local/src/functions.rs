@@ -73,6 +73,7 @@ pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>>
         "update-order-status" => http(update_order_status::UpdateOrderStatus::new(app)),
         "on-order-created" => stream(on_order_created::OnOrderCreated::new(app)),
         "on-order-updated" => stream(on_order_updated::OnOrderUpdated::new(app)),
+        "on-announcement-created" => stream(on_announcement_created::OnAnnouncementCreated::new(app)),
         "on-product-created" => stream(on_product_created::OnProductCreated::new(app)),
         "on-product-changed" => stream(on_product_changed::OnProductChanged::new(app)),
         "on-vendor-application-created" => stream(on_vendor_application_created::OnVendorApplicationCreated::new(app)),

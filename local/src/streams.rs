@@ -91,12 +91,15 @@ impl Poller {
     }
 
     /// Starts reading shards not seen before, from their oldest record: a restarted runner replays
-    /// what its stream still holds, which idempotent triggers take in their stride.
+    /// what its stream still holds, which idempotent triggers take in their stride. A shard still
+    /// open whose iterator was lost (DynamoDB Local ends the iterators of a shard that stayed empty)
+    /// is read again from after its last delivered record.
     async fn discover(&mut self) {
         let Ok(described) = self.streams.describe_stream().stream_arn(&self.stream_arn).send().await else { return };
         for shard in described.stream_description.map(|d| d.shards.unwrap_or_default()).unwrap_or_default() {
             let Some(id) = shard.shard_id else { continue };
-            if self.seen.contains(&id) {
+            let open = shard.sequence_number_range.is_none_or(|r| r.ending_sequence_number.is_none());
+            if self.iterators.contains_key(&id) || (self.seen.contains(&id) && !open) {
                 continue;
             }
             if let Some(iterator) = self.iterator(&id).await {

@@ -16,6 +16,7 @@ pub enum Table {
     Idempotency,
     Notifications,
     Orders,
+    Announcements,
 }
 
 impl Table {
@@ -32,6 +33,7 @@ impl Table {
         Table::Idempotency,
         Table::Notifications,
         Table::Orders,
+        Table::Announcements,
     ];
 
     pub fn env_var(self) -> &'static str {
@@ -48,6 +50,7 @@ impl Table {
             Self::Idempotency => "IDEMPOTENCY_TABLE",
             Self::Notifications => "NOTIFICATIONS_TABLE",
             Self::Orders => "ORDERS_TABLE",
+            Self::Announcements => "ANNOUNCEMENTS_TABLE",
         }
     }
 
@@ -65,6 +68,7 @@ impl Table {
             Self::Idempotency => "IdempotencyTable",
             Self::Notifications => "NotificationsTable",
             Self::Orders => "OrdersTable",
+            Self::Announcements => "AnnouncementsTable",
         }
     }
 }

@@ -3,9 +3,8 @@
 
 use shared::accounts::Role;
 use shared::config::ConfigError;
-use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, header};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, header, idempotency};
 use shared::orders::checkout::{Checkout, CheckoutRequest};
-use shared::orders::idempotency_key::{self, IdempotencyKey};
 use shared::services::checkout::{Idempotency, Outcome, Placement};
 use shared::{ApiError, App};
 
@@ -25,7 +24,7 @@ impl Endpoint for CreateOrder {
         let caller = self.auth.caller(&req)?;
         caller.require_role(&[Role::Customer, Role::Vendor])?;
         caller.require_verified_email()?;
-        let key = idempotency_key(&req)?;
+        let key = idempotency::key(&req)?;
         let checkout = Checkout::try_from(body::json::<CheckoutRequest>(&req)?)?;
         let idempotency = match key {
             Some(key) => Some(Idempotency::new(&key, caller.user_id, &body::json(&req)?)),
@@ -42,11 +41,4 @@ impl Endpoint for CreateOrder {
         }
         Ok(response.body(Body::Text(body)).expect("a JSON response"))
     }
-}
-
-/// The `Idempotency-Key` header, if sent.
-fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, ApiError> {
-    let Some(value) = req.headers().get(idempotency_key::HEADER) else { return Ok(None) };
-    let raw = value.to_str().unwrap_or_default();
-    IdempotencyKey::parse(raw).map(Some).map_err(|e| ApiError::Validation(vec![e]))
 }

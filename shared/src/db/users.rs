@@ -10,6 +10,7 @@ use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{Item, get_s, pk, s};
 use crate::db::error::applied;
+use crate::db::index_page::{Position, to_position, to_start};
 use crate::db::read::{get_consistent, query_all};
 use crate::db::transaction;
 use crate::error::{ApiError, Conflict};
@@ -31,6 +32,11 @@ struct Stored<'a> {
 
 fn user_key(id: UserId) -> Item {
     pk(format!("user#{id}"))
+}
+
+/// The user a `user#<id>` item is.
+fn user_of(item: &Item) -> Option<UserId> {
+    get_s::<String>(item, "pk")?.strip_prefix("user#")?.parse().ok()
 }
 
 fn email_key(email: &Email) -> Item {
@@ -119,6 +125,29 @@ impl UserRepo {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
+    /// Up to `limit` users with `role`, from `start` on, and where the next page starts.
+    pub async fn role_page(
+        &self,
+        role: Role,
+        start: Option<Position>,
+        limit: i32,
+    ) -> Result<(Vec<UserId>, Option<Position>), ApiError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("ByRole")
+            .key_condition_expression("#role = :role")
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_values(":role", s(role.as_str()))
+            .set_exclusive_start_key(to_start(start))
+            .limit(limit)
+            .send()
+            .await?;
+        let ids = out.items.unwrap_or_default().iter().filter_map(user_of).collect();
+        Ok((ids, to_position(out.last_evaluated_key)))
+    }
+
     /// Every user with `role` (the `ByRole` index holds keys only).
     pub async fn ids_with_role(&self, role: Role) -> Result<Vec<UserId>, ApiError> {
         let query = self
@@ -130,7 +159,7 @@ impl UserRepo {
             .expression_attribute_names("#role", "role")
             .expression_attribute_values(":role", s(role.as_str()));
         let items = query_all(query).await?;
-        Ok(items.iter().filter_map(|item| get_s::<String>(item, "pk")?.strip_prefix("user#")?.parse().ok()).collect())
+        Ok(items.iter().filter_map(user_of).collect())
     }
 
     /// Makes a customer a vendor; false if they were not a customer (already a vendor: a repeat).

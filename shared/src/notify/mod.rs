@@ -1,6 +1,7 @@
 //! Notifications: what a user is told (verification emails now; applications, orders and admin
 //! messages later), and where it is published for delivery channels (push, email, SMS) to pick up.
 
+pub mod announcement;
 pub mod messages;
 
 use futures::future::BoxFuture;

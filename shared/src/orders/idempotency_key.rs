@@ -1,5 +1,5 @@
-//! `Idempotency-Key`: a client's name for one checkout attempt, so a retried request replays the
-//! first answer instead of ordering twice. Scoped to its customer, and bound to the request it
+//! `Idempotency-Key`: a client's name for one attempt (a checkout, an announcement), so a retried
+//! request replays the first answer instead of doing it twice. Scoped to its customer, and bound to the request it
 //! came with by a hash of that request's JSON.
 
 use sha2::{Digest, Sha256};
@@ -24,9 +24,14 @@ impl IdempotencyKey {
         }
     }
 
-    /// The key as stored: another customer's identical key is another key.
+    /// The key of a checkout as stored: another customer's identical key is another key.
     pub fn scoped_to(&self, customer: UserId) -> String {
-        format!("checkout#{customer}#{}", self.0)
+        self.scoped("checkout", customer)
+    }
+
+    /// The key as stored for `purpose`, scoped to the user who sent it.
+    pub fn scoped(&self, purpose: &str, owner: UserId) -> String {
+        format!("{purpose}#{owner}#{}", self.0)
     }
 }
 

@@ -3,7 +3,8 @@
 //! asks only for the tables that function is given.
 
 pub mod admin_bootstrap;
-pub mod announcements;
+pub mod announcement_delivery;
+pub mod announcer;
 pub mod catalog_index;
 pub mod checkout;
 pub mod email_verification;
