@@ -1,7 +1,8 @@
 //! The sessions table: everything issued to prove who a user is, stored by digest only.
 //!
-//! - `session#<id>`: one login's family of refresh tokens (`revoked`, `expiresAt`).
-//! - `refresh#<digest>`: a refresh token of a family; `usedAt` once rotated.
+//! - `session#<id>`: one login's family of refresh tokens (`revoked`, `expiresAt`). A session ends
+//!   30 days after its login however often it is refreshed: `expiresAt` is set once, at login.
+//! - `refresh#<digest>`: a refresh token of a family, expiring with it; `usedAt` once rotated.
 //! - `verify#<digest>`: an email verification token.
 //!
 //! Every item carries `expiresAt` (epoch seconds) for DynamoDB TTL; reads also check it, since TTL
@@ -9,7 +10,7 @@
 
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update};
 
 use crate::accounts::SecretToken;
 use crate::clock::Timestamp;
@@ -22,7 +23,8 @@ use crate::error::ApiError;
 use crate::ids::{SessionId, UserId};
 use crate::tables::Table;
 
-pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// The absolute lifetime of a session (and so of every refresh token of it), from its login.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 pub const VERIFICATION_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
 
 #[derive(Clone, Debug)]
@@ -57,12 +59,20 @@ impl SessionRepo {
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
-    fn refresh_item(&self, token: &SecretToken, session: SessionId, user: UserId, now: Timestamp) -> Item {
+    /// A refresh token of `session`, issued `now`, ending with its session at `expires_at`.
+    fn refresh_item(
+        &self,
+        token: &SecretToken,
+        session: SessionId,
+        user: UserId,
+        now: Timestamp,
+        expires_at: i64,
+    ) -> Item {
         let mut item = key(format!("refresh#{}", token.digest()));
         item.insert("sessionId".into(), s(session));
         item.insert("userId".into(), s(user));
         item.insert("issuedAt".into(), s(now));
-        item.insert("expiresAt".into(), n(now.plus(REFRESH_TOKEN_TTL).unix_seconds()));
+        item.insert("expiresAt".into(), n(expires_at));
         item
     }
 
@@ -86,10 +96,11 @@ impl SessionRepo {
         session.insert("userId".into(), s(user_id));
         session.insert("revoked".into(), AttributeValue::Bool(false));
         session.insert("createdAt".into(), s(now));
-        session.insert("expiresAt".into(), n(now.plus(REFRESH_TOKEN_TTL).unix_seconds()));
+        let expires_at = now.plus(SESSION_LIFETIME).unix_seconds();
+        session.insert("expiresAt".into(), n(expires_at));
         let items = vec![
             self.put(session, "attribute_not_exists(pk)")?,
-            self.put(self.refresh_item(token, session_id, user_id, now), "attribute_not_exists(pk)")?,
+            self.put(self.refresh_item(token, session_id, user_id, now, expires_at), "attribute_not_exists(pk)")?,
         ];
         transaction::write(&self.client, items).await?;
         Ok(session_id)
@@ -127,19 +138,20 @@ impl SessionRepo {
             .expression_attribute_values(":now", s(now))
             .build()
             .map_err(ApiError::internal)?;
-        let extend = Update::builder()
+        // The session must still be live; it is not extended (its lifetime counts from the login),
+        // and the next token ends with it.
+        let live = ConditionCheck::builder()
             .table_name(&self.table)
             .set_key(Some(key(format!("session#{session_id}"))))
-            .update_expression("SET expiresAt = :expires")
-            .condition_expression("revoked = :false")
-            .expression_attribute_values(":expires", n(now.plus(REFRESH_TOKEN_TTL).unix_seconds()))
+            .condition_expression("revoked = :false AND expiresAt > :now")
             .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .expression_attribute_values(":now", n(now.unix_seconds()))
             .build()
             .map_err(ApiError::internal)?;
         let items = vec![
             TransactWriteItem::builder().update(spend).build(),
-            TransactWriteItem::builder().update(extend).build(),
-            self.put(self.refresh_item(next, session_id, user_id, now), "attribute_not_exists(pk)")?,
+            TransactWriteItem::builder().condition_check(live).build(),
+            self.put(self.refresh_item(next, session_id, user_id, now, expires_at), "attribute_not_exists(pk)")?,
         ];
         match transaction::write(&self.client, items).await {
             Ok(()) => Ok(Rotation::Rotated { user_id }),
