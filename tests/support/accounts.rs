@@ -59,6 +59,13 @@ impl TestMarketplace {
         self.post("/api/auth/login", &json!({ "email": email, "password": password })).await
     }
 
+    /// `POST /api/auth/login` from the loopback client address `address` (e.g. `127.0.0.2`).
+    pub async fn login_from(&self, address: &str, email: &str, password: &str) -> TestResponse {
+        let client = crate::client::Client::from_address(self.marketplace.url(), address.parse().unwrap());
+        let body = json!({ "email": email, "password": password }).to_string();
+        client.send(http::Method::POST, "/api/auth/login", &[("content-type", "application/json")], body.into()).await
+    }
+
     /// `POST /api/auth/refresh` with `refresh_token`.
     pub async fn refresh(&self, refresh_token: &str) -> TestResponse {
         self.post("/api/auth/refresh", &json!({ "refreshToken": refresh_token })).await

@@ -7,6 +7,7 @@ pub mod announcements;
 pub mod catalog_index;
 pub mod checkout;
 pub mod email_verification;
+pub mod login_attempts;
 pub mod notifier;
 pub mod order_moves;
 pub mod product_edit;
