@@ -115,6 +115,7 @@ fn claims_for(user_id: &str, iss: &str, aud: &str, now: i64) -> Claims {
         iss: iss.into(),
         aud: aud.into(),
         jti: "forged".into(),
+        sid: None,
     }
 }
 

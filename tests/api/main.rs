@@ -2,6 +2,7 @@
 
 mod accounts_lockout;
 mod accounts_login;
+mod accounts_passwords;
 mod accounts_registration;
 mod accounts_tokens;
 mod admin_cli;

@@ -37,6 +37,15 @@ pub const REGISTRATIONS: Limit = Limit { name: "register", max: 30, window: Dura
 /// stops noise, not guessing.
 pub const VERIFICATIONS: Limit = Limit { name: "verify", max: 30, window: Duration::from_secs(15 * 60) };
 
+/// Messages asked for one email (verification resends, password resets) per hour: each is an
+/// email sent to someone, so a small number keeps the service from being used to bomb an inbox.
+pub const MESSAGES_TO_EMAIL: Limit = Limit { name: "messages-email", max: 5, window: Duration::from_secs(3600) };
+/// Messages asked for from one client address per hour, whatever the emails (generous for CGNAT).
+pub const MESSAGES_FROM_ADDRESS: Limit = Limit { name: "messages-address", max: 30, window: Duration::from_secs(3600) };
+/// Password reset attempts per client address per 15 minutes: tokens are 256-bit, so this only
+/// stops noise, not guessing.
+pub const PASSWORD_RESETS: Limit = Limit { name: "reset", max: 30, window: Duration::from_secs(15 * 60) };
+
 #[derive(Clone)]
 pub struct RateLimiter {
     client: aws_sdk_dynamodb::Client,

@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::Serialize;
 
-use crate::accounts::{Account, Email, Role};
+use crate::accounts::{Account, Email, PasswordHash, Role};
 use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{Item, get_s, pk, s};
@@ -117,6 +117,29 @@ impl UserRepo {
             .build()
             .map_err(ApiError::internal)?;
         Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// The update that sets a user's password hash, for a transaction that also spends a reset
+    /// token or ends sessions; with `replacing`, only if the hash is still that one (a password
+    /// change must not undo a reset that came between its check and its write).
+    pub fn set_password(
+        &self,
+        id: UserId,
+        hash: &PasswordHash,
+        replacing: Option<&PasswordHash>,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(user_key(id)))
+            .update_expression("SET passwordHash = :hash")
+            .expression_attribute_values(":hash", serde_dynamo::to_attribute_value(hash)?);
+        update = match replacing {
+            Some(old) => update
+                .condition_expression("attribute_exists(pk) AND passwordHash = :old")
+                .expression_attribute_values(":old", serde_dynamo::to_attribute_value(old)?),
+            None => update.condition_expression("attribute_exists(pk)"),
+        };
+        Ok(TransactWriteItem::builder().update(update.build().map_err(ApiError::internal)?).build())
     }
 
     /// Every user with `role` (the `ByRole` index holds keys only).

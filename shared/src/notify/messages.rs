@@ -29,6 +29,24 @@ pub fn email_verification(user: &User, token: &SecretToken) -> Notification {
     }
 }
 
+/// A password reset code, to the account's email address.
+pub fn password_reset(user: &User, token: &SecretToken) -> Notification {
+    Notification {
+        id: None,
+        kind: NotificationType::PasswordReset,
+        to: user.email.to_string(),
+        user_id: Some(user.id),
+        subject: "Reset your password – إعادة تعيين كلمة المرور".into(),
+        body: format!(
+            "Your password reset code is {} (valid for 1 hour, once). If you did not ask for it, ignore this message.\n\
+             رمز إعادة تعيين كلمة المرور هو {} (صالح لمدة ساعة واحدة ولمرة واحدة).",
+            token.expose(),
+            token.expose()
+        ),
+        data: json!({ "token": token.expose() }),
+    }
+}
+
 /// The owner of an email that failed to log in too often from too many addresses hears that
 /// logins are paused for an hour (a sign of a distributed attack on the password).
 pub fn login_locked(user: &User) -> Notification {

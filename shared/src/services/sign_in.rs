@@ -67,9 +67,9 @@ impl SignIn {
 
         let now = self.clock.now();
         let refresh = SecretToken::generate();
-        self.sessions.start(account.user.id, &refresh, now).await?;
+        let session = self.sessions.start(account.user.id, &refresh, now).await?;
         self.audit.record(AuditEntry::new(AuditAction::LoginSucceeded, Subject::User(account.user.id), origin)).await;
-        let access = self.issuer.issue(&account.user, now);
+        let access = self.issuer.issue_in(&account.user, session, now);
         Ok(TokenResponse::new(access, &refresh, account.user))
     }
 }
