@@ -59,6 +59,7 @@ pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>>
         "forgot-password" => http(forgot_password::ForgotPassword::new(app)),
         "reset-password" => http(reset_password::ResetPassword::new(app)),
         "change-password" => http(change_password::ChangePassword::new(app)),
+        "update-me" => http(update_me::UpdateMe::new(app)),
         "submit-vendor-application" => http(submit_vendor_application::SubmitVendorApplication::new(app)),
         "get-vendor-applications" => http(get_vendor_applications::GetVendorApplications::new(app)),
         "decide-vendor-application" => http(decide_vendor_application::DecideVendorApplication::new(app)),

@@ -140,6 +140,7 @@ async fn forged_expired_and_none_algorithm_tokens_are_rejected() {
         phone: None,
         role: Role::Admin,
         email_verified: true,
+        preferences: Default::default(),
         created_at: market.clock_now(),
     };
     let stranger = KeyPair::generate();

@@ -3,6 +3,7 @@
 mod accounts_lockout;
 mod accounts_login;
 mod accounts_passwords;
+mod accounts_profile;
 mod accounts_registration;
 mod accounts_tokens;
 mod admin_cli;

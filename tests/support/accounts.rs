@@ -139,3 +139,10 @@ impl TestMarketplace {
         Session::from_response(&self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await)
     }
 }
+
+impl TestMarketplace {
+    /// `PATCH /api/me` as `session` with `body`.
+    pub async fn update_me(&self, session: &Session, body: &Value) -> TestResponse {
+        self.send_as(http::Method::PATCH, &session.access_token, "/api/me", Some(body), &[]).await
+    }
+}

@@ -155,6 +155,7 @@ mod tests {
             phone: None,
             role: Role::Customer,
             email_verified: true,
+            preferences: Default::default(),
             created_at: Timestamp::now(),
         }
     }

@@ -5,11 +5,12 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::Serialize;
 
-use crate::accounts::{Account, Email, PasswordHash, Role};
+use crate::accounts::profile::ProfilePatch;
+use crate::accounts::{Account, Email, PasswordHash, Role, User};
 use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{Item, get_s, pk, s};
-use crate::db::error::applied;
+use crate::db::error::{applied, is_condition_failure};
 use crate::db::read::{get_consistent, query_all};
 use crate::db::transaction;
 use crate::error::{ApiError, Conflict};
@@ -140,6 +141,44 @@ impl UserRepo {
             None => update.condition_expression("attribute_exists(pk)"),
         };
         Ok(TransactWriteItem::builder().update(update.build().map_err(ApiError::internal)?).build())
+    }
+
+    /// Applies `patch` to the user's profile and returns the user as it is now; `None` if the
+    /// account no longer exists.
+    pub async fn update_profile(&self, id: UserId, patch: &ProfilePatch) -> Result<Option<User>, ApiError> {
+        if patch.is_empty() {
+            return Ok(self.get(id).await?.map(|account| account.user));
+        }
+        let mut sets = Vec::new();
+        let mut update = self.client.update_item().table_name(&self.table).set_key(Some(user_key(id)));
+        if let Some(name) = &patch.name {
+            sets.push("#name = :name");
+            update = update
+                .expression_attribute_names("#name", "name")
+                .expression_attribute_values(":name", s(name.as_str()));
+        }
+        if let Some(phone) = &patch.phone {
+            sets.push("phone = :phone");
+            update = update.expression_attribute_values(":phone", serde_dynamo::to_attribute_value(phone)?);
+        }
+        if let Some(preferences) = &patch.preferences {
+            sets.push("preferences = :preferences");
+            update = update.expression_attribute_values(":preferences", serde_dynamo::to_attribute_value(preferences)?);
+        }
+        let result = update
+            .update_expression(format!("SET {}", sets.join(", ")))
+            .condition_expression("attribute_exists(pk)")
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => {
+                let account: Account = serde_dynamo::from_item(out.attributes.unwrap_or_default())?;
+                Ok(Some(account.user))
+            }
+            Err(e) if is_condition_failure(&e) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Every user with `role` (the `ByRole` index holds keys only).

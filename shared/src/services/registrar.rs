@@ -45,6 +45,7 @@ impl Registrar {
             phone: registration.phone,
             role: Role::Customer,
             email_verified: false,
+            preferences: Default::default(),
             created_at: now,
         };
         let password = registration.password;
