@@ -92,6 +92,7 @@ impl AccountTokens {
         let digest = token.digest();
         let pk = format!("verify#{digest}");
         let user_id = self.owner(&pk, now).await?;
+        let account = users.get(user_id).await?.ok_or(ApiError::InvalidToken)?;
         // Tokens issued before `verify-of#` existed have no pointer; they stay valid until they expire.
         let newest = ConditionCheck::builder()
             .table_name(&self.table)
@@ -100,11 +101,8 @@ impl AccountTokens {
             .expression_attribute_values(":digest", s(digest))
             .build()
             .map_err(ApiError::internal)?;
-        let items = vec![
-            self.spend(pk, now)?,
-            TransactWriteItem::builder().condition_check(newest).build(),
-            users.mark_verified(user_id)?,
-        ];
+        let mut items = vec![self.spend(pk, now)?, TransactWriteItem::builder().condition_check(newest).build()];
+        items.extend(users.mark_verified(&account.user, "")?);
         match transaction::write(&self.client, items).await {
             Ok(()) => Ok(user_id),
             Err(TransactionError::Cancelled(_)) => Err(ApiError::InvalidToken),
