@@ -17,6 +17,7 @@ fn user() -> User {
         phone: None,
         role: Role::Customer,
         email_verified: true,
+        preferences: Default::default(),
         created_at: Timestamp::now(),
     }
 }

@@ -144,6 +144,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             phone: None,
             role: Role::Customer,
             email_verified: true,
+            preferences: Default::default(),
             created_at: Timestamp::now(),
         };
         users

@@ -22,7 +22,11 @@ async fn a_new_account_is_an_unverified_customer_and_gets_a_verification_message
     assert_eq!(user["emailVerified"], false);
     assert!(user["createdAt"].as_str().unwrap().ends_with('Z'));
     let keys: Vec<&str> = user.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["createdAt", "email", "emailVerified", "id", "name", "phone", "role"], "never a password hash");
+    assert_eq!(
+        keys,
+        ["createdAt", "email", "emailVerified", "id", "name", "phone", "preferences", "role"],
+        "never a password hash"
+    );
 
     let messages = market.outbox("mona.hassan@example.com").await;
     assert_eq!(messages.len(), 1);

@@ -55,6 +55,26 @@ async fn refresh_tokens_expire_after_30_days_and_garbage_is_401() {
 }
 
 #[tokio::test]
+async fn a_session_ends_30_days_after_its_login_however_often_it_is_refreshed() {
+    let market = TestMarketplace::spawn().await;
+    let mut session = market.verified_customer("daily@example.com").await;
+    // Refreshed every day: still alive on day 29...
+    for _ in 0..29 {
+        market.clock.advance(Duration::from_secs(24 * 3600));
+        session = market.refreshed(&session).await;
+    }
+    // ...and over a day after the login's 30 days, however fresh its newest token.
+    market.clock.advance(Duration::from_secs(24 * 3600 - 1));
+    session = market.refreshed(&session).await;
+    market.clock.advance(Duration::from_secs(1));
+    market.refresh(&session.refresh_token).await.assert_problem(401, "unauthorized");
+    // A new login starts a new 30 days.
+    let fresh = Session::from_response(&market.login("daily@example.com", souk_tests::accounts::PASSWORD).await);
+    market.clock.advance(Duration::from_secs(29 * 24 * 3600));
+    assert_eq!(market.refresh(&fresh.refresh_token).await.status, 200);
+}
+
+#[tokio::test]
 async fn logout_ends_the_session_and_is_idempotent() {
     let market = TestMarketplace::spawn().await;
     let session = market.verified_customer("bye@example.com").await;
@@ -95,6 +115,7 @@ fn claims_for(user_id: &str, iss: &str, aud: &str, now: i64) -> Claims {
         iss: iss.into(),
         aud: aud.into(),
         jti: "forged".into(),
+        sid: None,
     }
 }
 
@@ -119,6 +140,7 @@ async fn forged_expired_and_none_algorithm_tokens_are_rejected() {
         phone: None,
         role: Role::Admin,
         email_verified: true,
+        preferences: Default::default(),
         created_at: market.clock_now(),
     };
     let stranger = KeyPair::generate();

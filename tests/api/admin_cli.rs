@@ -59,6 +59,7 @@ async fn keygen_prints_a_usable_key_pair() {
         phone: None,
         role: shared::accounts::Role::Customer,
         email_verified: false,
+        preferences: Default::default(),
         created_at: shared::clock::Timestamp::now(),
     };
     let now = shared::clock::Timestamp::now();

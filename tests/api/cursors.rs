@@ -16,6 +16,8 @@ async fn a_cursor_whose_tag_is_cut_short_is_refused() {
         assert_eq!(market.post_as(&admin.access_token, "/api/notifications", &body).await.status, 202);
         market.clock.advance(std::time::Duration::from_secs(1));
     }
+    let both = || async { market.inbox(&mona).await["unreadCount"] == 2 };
+    souk_tests::eventually("both announcements are delivered", both).await;
     let first = market.get_as(&mona.access_token, "/api/notifications?limit=1").await.json();
     let cursor = first["nextCursor"].as_str().expect("a second page").to_owned();
     let (payload, tag) = cursor.split_once('.').unwrap();
@@ -36,6 +38,8 @@ async fn a_signed_cursor_pointing_into_another_inbox_is_refused() {
     let karim = market.verified_customer("karim-forged@example.com").await;
     let body = json!({ "audience": { "userId": karim.user_id() }, "title": "private", "body": "for karim only" });
     assert_eq!(market.post_as(&admin.access_token, "/api/notifications", &body).await.status, 202);
+    let delivered = || async { market.inbox(&karim).await["unreadCount"] == 1 };
+    souk_tests::eventually("karim's announcement is delivered", delivered).await;
 
     // Whoever learns the signing key can sign any position; the position must still be mona's.
     let codec = CursorCodec::new(CURSOR_SECRET.as_bytes());

@@ -22,6 +22,20 @@ const UNEXERCISED: &[(&str, &str, &str, &str)] = &[
      between the two products consumers reaches it (tests/api/product_triggers.rs drives it directly)",
     ),
     (
+        "LoginFunction",
+        "sns:Publish",
+        "NotificationsTopic",
+        "the owner of an email locked by 100 failures from everywhere is told; tests/api/accounts_lockout.rs \
+     drives it from 25 addresses, too much for this flow",
+    ),
+    (
+        "ChangePasswordFunction",
+        "sns:Publish",
+        "NotificationsTopic",
+        "a wrong current password counts as a failed login, and the lock that follows tells the owner; \
+     as for LoginFunction",
+    ),
+    (
         "OnAnnouncementCreatedFunction",
         "dynamodb:UpdateItem",
         "AnnouncementsTable",
@@ -133,6 +147,18 @@ async fn drive(market: &TestMarketplace) {
     assert_eq!(read.status, 204);
     let unknown = format!("/api/notifications/{}/read", ulid::Ulid::new());
     assert_eq!(market.post_as(&customer.access_token, &unknown, &json!({})).await.status, 404);
+
+    // Account features, last: a reset and a change end sessions used above.
+    assert_eq!(market.register("pending@example.com", PASSWORD, "Pending").await.status, 201);
+    assert_eq!(market.resend_verification("pending@example.com").await.status, 202);
+    assert_eq!(market.forgot_password("mona@example.com").await.status, 202);
+    let token = market.reset_token("mona@example.com").await;
+    let reset = "Nile-Corniche-Sunset-42";
+    assert_eq!(market.reset_password(&token, reset).await.status, 204);
+    let mona = souk_tests::accounts::Session::from_response(&market.login("mona@example.com", reset).await);
+    assert_eq!(market.change_password(&mona, reset, PASSWORD).await.status, 204);
+    assert_eq!(market.update_me(&mona, &json!({ "name": "Mona H." })).await.status, 200);
+    assert_eq!(market.update_me(&mona, &json!({})).await.status, 200, "an empty patch reads the account");
 }
 
 /// Grants Lambda itself uses rather than the function's code: reading the function's own streams

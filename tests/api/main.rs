@@ -1,6 +1,10 @@
 //! Black-box tests of the marketplace through HTTP, against DynamoDB Local.
 
+mod accounts_expiry;
+mod accounts_lockout;
 mod accounts_login;
+mod accounts_passwords;
+mod accounts_profile;
 mod accounts_registration;
 mod accounts_tokens;
 mod admin_cli;

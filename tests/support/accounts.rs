@@ -59,6 +59,47 @@ impl TestMarketplace {
         self.post("/api/auth/login", &json!({ "email": email, "password": password })).await
     }
 
+    /// `POST /api/auth/login` from the loopback client address `address` (e.g. `127.0.0.2`).
+    pub async fn login_from(&self, address: &str, email: &str, password: &str) -> TestResponse {
+        let client = crate::client::Client::from_address(self.marketplace.url(), address.parse().unwrap());
+        let body = json!({ "email": email, "password": password }).to_string();
+        client.send(http::Method::POST, "/api/auth/login", &[("content-type", "application/json")], body.into()).await
+    }
+
+    /// `POST /api/auth/verify/resend` for `email`.
+    pub async fn resend_verification(&self, email: &str) -> TestResponse {
+        self.post("/api/auth/verify/resend", &json!({ "email": email })).await
+    }
+
+    /// `POST /api/auth/password/forgot` for `email`.
+    pub async fn forgot_password(&self, email: &str) -> TestResponse {
+        self.post("/api/auth/password/forgot", &json!({ "email": email })).await
+    }
+
+    /// The token of the newest password reset message sent to `email`.
+    pub async fn reset_token(&self, email: &str) -> String {
+        let messages = self.outbox_of_type(email, "password_reset").await;
+        messages.first().expect("a password reset message")["data"]["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A verified customer who asked for a password reset, and the token they were sent.
+    pub async fn customer_with_reset_token(&self, email: &str) -> String {
+        self.verified_customer(email).await;
+        assert_eq!(self.forgot_password(email).await.status, 202);
+        self.reset_token(email).await
+    }
+
+    /// `POST /api/auth/password/reset` with `token` and the new `password`.
+    pub async fn reset_password(&self, token: &str, password: &str) -> TestResponse {
+        self.post("/api/auth/password/reset", &json!({ "token": token, "password": password })).await
+    }
+
+    /// `POST /api/me/password` as `session`.
+    pub async fn change_password(&self, session: &Session, current: &str, new: &str) -> TestResponse {
+        let body = json!({ "currentPassword": current, "newPassword": new });
+        self.post_as(&session.access_token, "/api/me/password", &body).await
+    }
+
     /// `POST /api/auth/refresh` with `refresh_token`.
     pub async fn refresh(&self, refresh_token: &str) -> TestResponse {
         self.post("/api/auth/refresh", &json!({ "refreshToken": refresh_token })).await
@@ -96,5 +137,12 @@ impl TestMarketplace {
     /// The admin every test marketplace is started with.
     pub async fn admin(&self) -> Session {
         Session::from_response(&self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await)
+    }
+}
+
+impl TestMarketplace {
+    /// `PATCH /api/me` as `session` with `body`.
+    pub async fn update_me(&self, session: &Session, body: &Value) -> TestResponse {
+        self.send_as(http::Method::PATCH, &session.access_token, "/api/me", Some(body), &[]).await
     }
 }

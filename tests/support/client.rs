@@ -53,6 +53,14 @@ impl Client {
         Self { base, inner: HyperClient::builder(TokioExecutor::new()).build_http() }
     }
 
+    /// A client whose requests come from the loopback address `address` (any of 127.0.0.0/8), so
+    /// the server sees a different client address.
+    pub fn from_address(base: String, address: std::net::IpAddr) -> Self {
+        let mut connector = HttpConnector::new();
+        connector.set_local_address(Some(address));
+        Self { base, inner: HyperClient::builder(TokioExecutor::new()).build(connector) }
+    }
+
     pub async fn get(&self, path_and_query: &str, headers: &[(&str, &str)]) -> TestResponse {
         self.send(Method::GET, path_and_query, headers, Bytes::new()).await
     }

@@ -20,7 +20,7 @@ struct LoginRequest {
 
 impl Login {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { sign_in: SignIn::new(&app.database(), app.token_issuer()?)? })
+        Ok(Self { sign_in: SignIn::new(&app.database(), app.token_issuer()?, app.publisher()?)? })
     }
 }
 

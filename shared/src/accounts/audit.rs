@@ -18,6 +18,10 @@ pub enum AuditAction {
     LoggedOut,
     SessionRevokedOnTokenReuse,
     RoleChanged,
+    VerificationResent,
+    PasswordResetRequested,
+    PasswordReset,
+    PasswordChanged,
 }
 
 impl AuditAction {
@@ -31,6 +35,10 @@ impl AuditAction {
             Self::LoggedOut => "logged_out",
             Self::SessionRevokedOnTokenReuse => "session_revoked_on_token_reuse",
             Self::RoleChanged => "role_changed",
+            Self::VerificationResent => "verification_resent",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordChanged => "password_changed",
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::accounts::Role;
 use crate::error::ApiError;
-use crate::ids::UserId;
+use crate::ids::{SessionId, UserId};
 
 /// The user an access token names, as it was when the token was issued.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +11,8 @@ pub struct Caller {
     pub user_id: UserId,
     pub role: Role,
     pub email_verified: bool,
+    /// The session the token was issued in (absent from tokens issued outside one).
+    pub session_id: Option<SessionId>,
 }
 
 impl Caller {
@@ -39,7 +41,7 @@ mod tests {
     use super::*;
 
     fn caller(role: Role) -> Caller {
-        Caller { user_id: UserId::new(), role, email_verified: false }
+        Caller { user_id: UserId::new(), role, email_verified: false, session_id: None }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::accounts::user::{Role, User};
 use crate::clock::Timestamp;
 use crate::config::ConfigError;
 use crate::error::ApiError;
-use crate::ids::UserId;
+use crate::ids::{SessionId, UserId};
 
 pub const ISSUER: &str = "souk-el-sayarat";
 pub const AUDIENCE: &str = "souk-el-sayarat-api";
@@ -33,6 +33,10 @@ pub struct Claims {
     pub iss: String,
     pub aud: String,
     pub jti: String,
+    /// The session (login) the token was issued in, so a request can tell its own session from the
+    /// user's others (a password change ends only the others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<SessionId>,
 }
 
 /// A freshly generated key pair, base64-encoded as the configuration expects it.
@@ -77,7 +81,17 @@ impl TokenIssuer {
         Ok(Self { key: EncodingKey::from_ed_der(&der) })
     }
 
+    /// An access token for `user` outside any session (tools and tests).
     pub fn issue(&self, user: &User, now: Timestamp) -> IssuedToken {
+        self.sign(user, None, now)
+    }
+
+    /// An access token for `user` in `session`.
+    pub fn issue_in(&self, user: &User, session: SessionId, now: Timestamp) -> IssuedToken {
+        self.sign(user, Some(session), now)
+    }
+
+    fn sign(&self, user: &User, sid: Option<SessionId>, now: Timestamp) -> IssuedToken {
         let claims = Claims {
             sub: user.id,
             role: user.role,
@@ -87,6 +101,7 @@ impl TokenIssuer {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             jti: ulid::Ulid::new().to_string(),
+            sid,
         };
         let token =
             jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.key).expect("signing cannot fail");
@@ -140,6 +155,7 @@ mod tests {
             phone: None,
             role: Role::Customer,
             email_verified: true,
+            preferences: Default::default(),
             created_at: Timestamp::now(),
         }
     }

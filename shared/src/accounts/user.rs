@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::email::Email;
 use crate::accounts::password::PasswordHash;
 use crate::accounts::phone::Phone;
+use crate::accounts::preferences::Preferences;
 use crate::clock::Timestamp;
 use crate::fields::is_invisible;
 use crate::ids::UserId;
@@ -75,6 +76,9 @@ pub struct User {
     pub phone: Option<Phone>,
     pub role: Role,
     pub email_verified: bool,
+    /// Absent from accounts made before preferences existed: the defaults.
+    #[serde(default)]
+    pub preferences: Preferences,
     pub created_at: Timestamp,
 }
 

@@ -5,6 +5,7 @@
 //! the tables it may touch); key schemas and indexes are defined once, in template.yaml, which the
 //! local runner and the tests also create tables from.
 
+pub mod account_tokens;
 pub mod announcements;
 pub mod applications;
 mod attributes;
@@ -28,6 +29,7 @@ pub mod vendors;
 
 use std::sync::Arc;
 
+pub use account_tokens::AccountTokens;
 pub use announcements::AnnouncementRepo;
 pub use applications::ApplicationRepo;
 pub use audit::AuditLog;

@@ -20,14 +20,31 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// 5 failed logins per email per 15 minutes.
-pub const LOGIN_FAILURES: Limit = Limit { name: "login", max: 5, window: Duration::from_secs(15 * 60) };
+/// 5 failed logins for one email from one client address per 15 minutes (key `<address>#<email digest>`):
+/// guessing is slow, and the owner logging in from elsewhere is not affected.
+pub const LOGIN_FAILURES_FROM_ADDRESS: Limit =
+    Limit { name: "login-pair", max: 5, window: Duration::from_secs(15 * 60) };
+/// 50 failed logins from one client address per 15 minutes, whatever the emails (key: the address).
+pub const LOGIN_FAILURES_OF_ADDRESS: Limit =
+    Limit { name: "login-address", max: 50, window: Duration::from_secs(15 * 60) };
+/// 100 failed logins for one email per hour from all addresses together (key: the email digest): a
+/// distributed attack, which locks the email everywhere.
+pub const LOGIN_FAILURES_OF_EMAIL: Limit = Limit { name: "login-email", max: 100, window: Duration::from_secs(3600) };
 /// Registrations per client address per hour. Generous, because mobile carriers put many
 /// subscribers behind one address (CGNAT); API Gateway throttling caps floods before this does.
 pub const REGISTRATIONS: Limit = Limit { name: "register", max: 30, window: Duration::from_secs(3600) };
 /// Verification attempts per client address per 15 minutes: tokens are 256-bit, so this only
 /// stops noise, not guessing.
 pub const VERIFICATIONS: Limit = Limit { name: "verify", max: 30, window: Duration::from_secs(15 * 60) };
+
+/// Messages asked for one email (verification resends, password resets) per hour: each is an
+/// email sent to someone, so a small number keeps the service from being used to bomb an inbox.
+pub const MESSAGES_TO_EMAIL: Limit = Limit { name: "messages-email", max: 5, window: Duration::from_secs(3600) };
+/// Messages asked for from one client address per hour, whatever the emails (generous for CGNAT).
+pub const MESSAGES_FROM_ADDRESS: Limit = Limit { name: "messages-address", max: 30, window: Duration::from_secs(3600) };
+/// Password reset attempts per client address per 15 minutes: tokens are 256-bit, so this only
+/// stops noise, not guessing.
+pub const PASSWORD_RESETS: Limit = Limit { name: "reset", max: 30, window: Duration::from_secs(15 * 60) };
 
 #[derive(Clone)]
 pub struct RateLimiter {
@@ -50,10 +67,7 @@ impl RateLimiter {
     /// Takes one unit of `limit` for `key`, or 429 `rate_limited` with the seconds until the window ends.
     pub async fn acquire(&self, limit: &Limit, key: &str) -> Result<Permit, ApiError> {
         let now = self.clock.now().unix_seconds();
-        let window = limit.window.as_secs() as i64;
-        let start = now.div_euclid(window) * window;
-        let end = start + window;
-        let pk = format!("{}#{key}#{start}", limit.name);
+        let (pk, end) = Self::window(limit, key, now);
         let result = self
             .client
             .update_item()
@@ -74,6 +88,31 @@ impl RateLimiter {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The counter item of `limit` for `key` in the window holding `now`, and when that window ends.
+    fn window(limit: &Limit, key: &str, now: i64) -> (String, i64) {
+        let window = limit.window.as_secs() as i64;
+        let start = now.div_euclid(window) * window;
+        (format!("{}#{key}#{start}", limit.name), start + window)
+    }
+
+    /// True for exactly one caller per window of `limit` for `key` (once the window's counter
+    /// exists): who should tell someone that the limit was reached, so they are told once.
+    pub async fn first_to_notice(&self, limit: &Limit, key: &str) -> Result<bool, ApiError> {
+        let (pk, _) = Self::window(limit, key, self.clock.now().unix_seconds());
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .update_expression("SET noticed = :true")
+            .condition_expression("attribute_exists(#count) AND attribute_not_exists(noticed)")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_values(":true", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+            .send()
+            .await;
+        applied(result)
     }
 
     /// Gives back a unit taken by [`acquire`](Self::acquire) (a login that succeeded).

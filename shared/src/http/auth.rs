@@ -34,6 +34,11 @@ impl Authenticator {
             .map(|(_, token)| token.trim())
             .ok_or(ApiError::Unauthorized)?;
         let claims = self.verifier.verify(token, self.clock.now())?;
-        Ok(Caller { user_id: claims.sub, role: claims.role, email_verified: claims.email_verified })
+        Ok(Caller {
+            user_id: claims.sub,
+            role: claims.role,
+            email_verified: claims.email_verified,
+            session_id: claims.sid,
+        })
     }
 }

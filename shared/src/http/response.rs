@@ -16,6 +16,11 @@ pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
         .expect("a JSON response always builds")
 }
 
+/// A response without a body (`202 Accepted`, `204 No Content`).
+pub fn empty(status: StatusCode) -> Response<Body> {
+    Response::builder().status(status).body(Body::Empty).expect("a bodiless response always builds")
+}
+
 /// A response with an `ETag` computed from its body (after a create or an update).
 pub fn json_tagged<T: Serialize>(status: StatusCode, value: &T, cache_control: &'static str) -> Response<Body> {
     let mut response = json(status, value);

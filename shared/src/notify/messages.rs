@@ -29,6 +29,41 @@ pub fn email_verification(user: &User, token: &SecretToken) -> Notification {
     }
 }
 
+/// A password reset code, to the account's email address.
+pub fn password_reset(user: &User, token: &SecretToken) -> Notification {
+    Notification {
+        id: None,
+        kind: NotificationType::PasswordReset,
+        to: user.email.to_string(),
+        user_id: Some(user.id),
+        subject: "Reset your password – إعادة تعيين كلمة المرور".into(),
+        body: format!(
+            "Your password reset code is {} (valid for 1 hour, once). If you did not ask for it, ignore this message.\n\
+             رمز إعادة تعيين كلمة المرور هو {} (صالح لمدة ساعة واحدة ولمرة واحدة).",
+            token.expose(),
+            token.expose()
+        ),
+        data: json!({ "token": token.expose() }),
+    }
+}
+
+/// The owner of an email that failed to log in too often from too many addresses hears that
+/// logins are paused for an hour (a sign of a distributed attack on the password).
+pub fn login_locked(user: &User) -> Notification {
+    Notification {
+        id: None,
+        kind: NotificationType::LoginLocked,
+        to: user.email.to_string(),
+        user_id: Some(user.id),
+        subject: "Sign-in to your account is paused – تم إيقاف تسجيل الدخول مؤقتاً".into(),
+        body: "Many wrong passwords were tried for your account from many places, so signing in is paused \
+               for up to an hour. If this was not you, consider choosing a new password.\n\
+               تمت محاولة كلمات مرور خاطئة كثيرة لحسابك، لذلك تم إيقاف تسجيل الدخول لمدة تصل إلى ساعة."
+            .into(),
+        data: json!({}),
+    }
+}
+
 /// An admin hears of a new vendor application.
 pub fn application_submitted(application: &VendorApplication, admin: UserId) -> Notification {
     Notification {

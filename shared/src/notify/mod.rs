@@ -15,6 +15,8 @@ use crate::ids::{NotificationId, UserId};
 #[serde(rename_all = "snake_case")]
 pub enum NotificationType {
     EmailVerification,
+    PasswordReset,
+    LoginLocked,
     VendorApplicationSubmitted,
     VendorApplicationDecided,
     OrderCreated,
@@ -27,6 +29,8 @@ impl NotificationType {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::EmailVerification => "email_verification",
+            Self::PasswordReset => "password_reset",
+            Self::LoginLocked => "login_locked",
             Self::VendorApplicationSubmitted => "vendor_application_submitted",
             Self::VendorApplicationDecided => "vendor_application_decided",
             Self::OrderCreated => "order_created",

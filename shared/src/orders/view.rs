@@ -49,7 +49,7 @@ mod tests {
     use super::*;
 
     fn caller(role: Role) -> Caller {
-        Caller { user_id: UserId::new(), role, email_verified: true }
+        Caller { user_id: UserId::new(), role, email_verified: true, session_id: None }
     }
 
     #[test]

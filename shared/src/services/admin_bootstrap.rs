@@ -31,6 +31,7 @@ pub async fn ensure_admin(
         phone: None,
         role: Role::Admin,
         email_verified: true,
+        preferences: Default::default(),
         created_at: now,
     };
     let id = user.id;

@@ -7,12 +7,12 @@ use crate::accounts::audit::{AuditAction, AuditEntry, Origin, Subject};
 use crate::accounts::{SecretToken, User};
 use crate::clock::Clock;
 use crate::config::ConfigError;
-use crate::db::{AuditLog, Database, RateLimiter, SessionRepo, UserRepo, rate_limits};
+use crate::db::{AccountTokens, AuditLog, Database, RateLimiter, UserRepo, rate_limits};
 use crate::error::ApiError;
 
 pub struct EmailVerification {
     users: UserRepo,
-    sessions: SessionRepo,
+    tokens: AccountTokens,
     limits: RateLimiter,
     audit: AuditLog,
     clock: Arc<dyn Clock>,
@@ -22,7 +22,7 @@ impl EmailVerification {
     pub fn new(db: &Database) -> Result<Self, ConfigError> {
         Ok(Self {
             users: UserRepo::new(db)?,
-            sessions: SessionRepo::new(db)?,
+            tokens: AccountTokens::new(db)?,
             limits: RateLimiter::new(db)?,
             audit: AuditLog::new(db)?,
             clock: db.clock(),
@@ -33,7 +33,7 @@ impl EmailVerification {
     pub async fn verify(&self, code: &str, origin: &Origin) -> Result<User, ApiError> {
         self.limits.acquire(&rate_limits::VERIFICATIONS, &origin.source_ip).await?;
         let token = SecretToken::parse(code).ok_or(ApiError::InvalidToken)?;
-        let user_id = self.sessions.consume_verification(&token, &self.users, self.clock.now()).await?;
+        let user_id = self.tokens.consume_verification(&token, &self.users, self.clock.now()).await?;
         let account = self.users.get(user_id).await?.ok_or_else(|| ApiError::internal("verified user vanished"))?;
         self.audit.record(AuditEntry::new(AuditAction::EmailVerified, Subject::User(user_id), origin)).await;
         Ok(account.user)

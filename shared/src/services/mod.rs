@@ -2,14 +2,17 @@
 //! is built from the [`crate::db::Database`] (and publisher or signing key) of its function, so it
 //! asks only for the tables that function is given.
 
+pub mod account_messages;
 pub mod admin_bootstrap;
 pub mod announcement_delivery;
 pub mod announcer;
 pub mod catalog_index;
 pub mod checkout;
 pub mod email_verification;
+pub mod login_attempts;
 pub mod notifier;
 pub mod order_moves;
+pub mod passwords;
 pub mod product_edit;
 pub mod registrar;
 pub mod restock;

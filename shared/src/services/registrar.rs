@@ -9,14 +9,14 @@ use crate::accounts::registration::Registration;
 use crate::accounts::{Account, Role, SecretToken, User};
 use crate::clock::Clock;
 use crate::config::ConfigError;
-use crate::db::{AuditLog, Database, RateLimiter, SessionRepo, UserRepo, rate_limits};
+use crate::db::{AccountTokens, AuditLog, Database, RateLimiter, UserRepo, rate_limits};
 use crate::error::ApiError;
 use crate::ids::UserId;
 use crate::notify::{Publisher, messages};
 
 pub struct Registrar {
     users: UserRepo,
-    sessions: SessionRepo,
+    tokens: AccountTokens,
     limits: RateLimiter,
     audit: AuditLog,
     publisher: Arc<dyn Publisher>,
@@ -27,7 +27,7 @@ impl Registrar {
     pub fn new(db: &Database, publisher: Arc<dyn Publisher>) -> Result<Self, ConfigError> {
         Ok(Self {
             users: UserRepo::new(db)?,
-            sessions: SessionRepo::new(db)?,
+            tokens: AccountTokens::new(db)?,
             limits: RateLimiter::new(db)?,
             audit: AuditLog::new(db)?,
             publisher,
@@ -45,6 +45,7 @@ impl Registrar {
             phone: registration.phone,
             role: Role::Customer,
             email_verified: false,
+            preferences: Default::default(),
             created_at: now,
         };
         let password = registration.password;
@@ -54,7 +55,7 @@ impl Registrar {
         self.users.create(&account).await?;
 
         let token = SecretToken::generate();
-        let sent = match self.sessions.issue_verification(user.id, &token, now).await {
+        let sent = match self.tokens.issue_verification(user.id, &token, now).await {
             Ok(()) => self.publisher.publish(&messages::email_verification(&user, &token)).await,
             Err(e) => Err(e),
         };

@@ -1,6 +1,6 @@
 //! Signing in with email and password, for an access token and a refresh token. A wrong password
-//! and an unknown email are the same 401, in the same time; five failures for one email in a
-//! 15-minute window lock it until the window ends (429).
+//! and an unknown email are the same 401, in the same time; failures are limited as
+//! [`crate::services::login_attempts`] describes.
 
 use std::sync::Arc;
 
@@ -10,24 +10,26 @@ use crate::accounts::tokens::TokenIssuer;
 use crate::accounts::{Email, Password, PasswordHash, SecretToken};
 use crate::clock::Clock;
 use crate::config::ConfigError;
-use crate::db::{AuditLog, Database, RateLimiter, SessionRepo, UserRepo, rate_limits};
+use crate::db::{AuditLog, Database, SessionRepo, UserRepo};
 use crate::error::ApiError;
+use crate::notify::Publisher;
+use crate::services::login_attempts::LoginAttempts;
 
 pub struct SignIn {
     users: UserRepo,
     sessions: SessionRepo,
-    limits: RateLimiter,
+    attempts: LoginAttempts,
     audit: AuditLog,
     issuer: TokenIssuer,
     clock: Arc<dyn Clock>,
 }
 
 impl SignIn {
-    pub fn new(db: &Database, issuer: TokenIssuer) -> Result<Self, ConfigError> {
+    pub fn new(db: &Database, issuer: TokenIssuer, publisher: Arc<dyn Publisher>) -> Result<Self, ConfigError> {
         Ok(Self {
             users: UserRepo::new(db)?,
             sessions: SessionRepo::new(db)?,
-            limits: RateLimiter::new(db)?,
+            attempts: LoginAttempts::new(db, publisher)?,
             audit: AuditLog::new(db)?,
             issuer,
             clock: db.clock(),
@@ -39,14 +41,7 @@ impl SignIn {
         let email = Email::parse(email).map_err(|_| ApiError::InvalidCredentials)?;
         let password = Password::candidate(password).ok_or(ApiError::InvalidCredentials)?;
 
-        // Every attempt takes a unit of the email's failure budget; a success gives it back.
-        let permit = match self.limits.acquire(&rate_limits::LOGIN_FAILURES, &email.digest()).await {
-            Ok(permit) => permit,
-            Err(limited) => {
-                self.audit.record(AuditEntry::new(AuditAction::LoginRateLimited, Subject::Email(&email), origin)).await;
-                return Err(limited);
-            }
-        };
+        let attempt = self.attempts.begin(&email, origin).await?;
         let account = self.users.find_by_email(&email).await?;
         let (account, password_ok) = tokio::task::spawn_blocking(move || match account {
             Some(account) => {
@@ -68,13 +63,13 @@ impl SignIn {
                 return Err(ApiError::InvalidCredentials);
             }
         };
-        self.limits.release(permit).await?;
+        self.attempts.succeeded(attempt).await?;
 
         let now = self.clock.now();
         let refresh = SecretToken::generate();
-        self.sessions.start(account.user.id, &refresh, now).await?;
+        let session = self.sessions.start(account.user.id, &refresh, now).await?;
         self.audit.record(AuditEntry::new(AuditAction::LoginSucceeded, Subject::User(account.user.id), origin)).await;
-        let access = self.issuer.issue(&account.user, now);
+        let access = self.issuer.issue_in(&account.user, session, now);
         Ok(TokenResponse::new(access, &refresh, account.user))
     }
 }

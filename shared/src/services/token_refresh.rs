@@ -37,8 +37,8 @@ impl TokenRefresh {
         let presented = SecretToken::parse(refresh_token).ok_or(ApiError::Unauthorized)?;
         let now = self.clock.now();
         let next = SecretToken::generate();
-        let user_id = match self.sessions.rotate(&presented, &next, now).await? {
-            Rotation::Rotated { user_id } => user_id,
+        let (user_id, session_id) = match self.sessions.rotate(&presented, &next, now).await? {
+            Rotation::Rotated { user_id, session_id } => (user_id, session_id),
             Rotation::Invalid => return Err(ApiError::Unauthorized),
             Rotation::Reused { user_id, session_id } => {
                 let entry = AuditEntry::new(AuditAction::SessionRevokedOnTokenReuse, Subject::User(user_id), origin);
@@ -47,7 +47,7 @@ impl TokenRefresh {
             }
         };
         let account = self.users.get(user_id).await?.ok_or(ApiError::Unauthorized)?;
-        let access = self.issuer.issue(&account.user, now);
+        let access = self.issuer.issue_in(&account.user, session_id, now);
         Ok(TokenResponse::new(access, &next, account.user))
     }
 }
