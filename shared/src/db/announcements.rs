@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::config::ConfigError;
 use crate::db::attributes::{get_s, n, pk, s};
 use crate::db::error::applied;
+use crate::db::idempotency::take_key;
 use crate::db::index_page::{Position, to_start};
 use crate::db::{Database, transaction};
 use crate::error::ApiError;
@@ -73,15 +74,7 @@ impl AnnouncementRepo {
             item.insert("announcementId".into(), s(announcement.id));
             item.insert("requestHash".into(), s(&key.request_hash));
             item.insert("expiresAt".into(), n(now.plus(REPLAY_WINDOW).unix_seconds()));
-            // A key past its replay window no longer holds (TTL deletes lazily).
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(pk) OR expiresAt <= :now")
-                .expression_attribute_values(":now", n(now.unix_seconds()))
-                .build()
-                .map_err(ApiError::internal)?;
-            items.push(TransactWriteItem::builder().put(put).build());
+            items.push(take_key(&self.table, item, now)?);
         }
         let put = Put::builder()
             .table_name(&self.table)

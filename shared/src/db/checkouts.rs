@@ -1,11 +1,12 @@
 //! A checkout's one transaction: the stock of every product taken (see [`StockRepo`]), one order
 //! per vendor written, and the idempotency record stored, all or nothing.
 
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use crate::clock::Timestamp;
 use crate::config::ConfigError;
 use crate::db::attributes::{Item, get_n, get_s, n, pk, s};
+use crate::db::idempotency::take_key;
 use crate::db::transaction::{self, CancelReason, TransactionError};
 use crate::db::{Database, OrderRepo, StockRepo};
 use crate::error::ApiError;
@@ -69,15 +70,7 @@ impl CheckoutRepo {
                 item.insert("requestHash".into(), s(&record.request_hash));
                 item.insert("response".into(), s(&record.response));
                 item.insert("expiresAt".into(), n(record.expires_at));
-                // A record past its replay window no longer holds its key (TTL deletes lazily).
-                let put = Put::builder()
-                    .table_name(&self.idempotency)
-                    .set_item(Some(item))
-                    .condition_expression("attribute_not_exists(pk) OR expiresAt <= :now")
-                    .expression_attribute_values(":now", n(now.unix_seconds()))
-                    .build()
-                    .map_err(ApiError::internal)?;
-                items.push(TransactWriteItem::builder().put(put).build());
+                items.push(take_key(&self.idempotency, item, now)?);
             }
             Ok(items)
         };

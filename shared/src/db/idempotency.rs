@@ -5,10 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::clock::Clock;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+
+use crate::clock::{Clock, Timestamp};
 use crate::config::ConfigError;
 use crate::db::Database;
-use crate::db::attributes::{n, s};
+use crate::db::attributes::{Item, n, s};
 use crate::db::error::applied;
 use crate::error::ApiError;
 use crate::tables::Table;
@@ -48,4 +50,18 @@ impl IdempotencyStore {
         let out = self.client.get_item().table_name(&self.table).key("pk", s(key)).consistent_read(true).send().await?;
         Ok(out.item.is_some())
     }
+}
+
+/// The transaction item that takes an `Idempotency-Key`'s record `item` (with its `expiresAt`) in
+/// `table`, unless a record of the key still holds it at `now`: one past its replay window no
+/// longer does (TTL deletes lazily).
+pub fn take_key(table: &str, item: Item, now: Timestamp) -> Result<TransactWriteItem, ApiError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(pk) OR expiresAt <= :now")
+        .expression_attribute_values(":now", n(now.unix_seconds()))
+        .build()
+        .map_err(ApiError::internal)?;
+    Ok(TransactWriteItem::builder().put(put).build())
 }

@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::Serialize;
 
@@ -233,6 +234,17 @@ impl UserRepo {
         }
     }
 
+    /// The Query of the users with `role` (the `ByRole` index holds keys only).
+    fn with_role(&self, role: Role) -> QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(&self.table)
+            .index_name("ByRole")
+            .key_condition_expression("#role = :role")
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_values(":role", s(role.as_str()))
+    }
+
     /// Up to `limit` users with `role`, from `start` on, and where the next page starts.
     pub async fn role_page(
         &self,
@@ -240,33 +252,14 @@ impl UserRepo {
         start: Option<Position>,
         limit: i32,
     ) -> Result<(Vec<UserId>, Option<Position>), ApiError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name("ByRole")
-            .key_condition_expression("#role = :role")
-            .expression_attribute_names("#role", "role")
-            .expression_attribute_values(":role", s(role.as_str()))
-            .set_exclusive_start_key(to_start(start))
-            .limit(limit)
-            .send()
-            .await?;
+        let out = self.with_role(role).set_exclusive_start_key(to_start(start)).limit(limit).send().await?;
         let ids = out.items.unwrap_or_default().iter().filter_map(user_of).collect();
         Ok((ids, to_position(out.last_evaluated_key)))
     }
 
     /// Every user with `role` (the `ByRole` index holds keys only).
     pub async fn ids_with_role(&self, role: Role) -> Result<Vec<UserId>, ApiError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name("ByRole")
-            .key_condition_expression("#role = :role")
-            .expression_attribute_names("#role", "role")
-            .expression_attribute_values(":role", s(role.as_str()));
-        let items = query_all(query).await?;
+        let items = query_all(self.with_role(role)).await?;
         Ok(items.iter().filter_map(user_of).collect())
     }
 
