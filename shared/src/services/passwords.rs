@@ -6,20 +6,16 @@ use std::sync::Arc;
 
 use crate::accounts::audit::{AuditAction, AuditEntry, Origin, Subject};
 use crate::accounts::{Account, Caller, Password, PasswordHash, SecretToken};
-use crate::clock::Clock;
 use crate::config::ConfigError;
-use crate::db::{AccountTokens, AuditLog, Database, RateLimiter, SessionRepo, UserRepo, rate_limits, transaction};
+use crate::db::{AuditLog, Database, SessionRepo, UserRepo, rate_limits, transaction};
 use crate::error::ApiError;
 use crate::notify::Publisher;
+use crate::services::account_desk::AccountDesk;
 use crate::services::login_attempts::LoginAttempts;
 
 /// Setting a password with a reset code.
 pub struct PasswordReset {
-    users: UserRepo,
-    tokens: AccountTokens,
-    limits: RateLimiter,
-    audit: AuditLog,
-    clock: Arc<dyn Clock>,
+    desk: AccountDesk,
 }
 
 /// Changing the caller's password, knowing the current one.
@@ -41,24 +37,18 @@ async fn new_hash(account: &Account, raw: &str, field: &str) -> Result<PasswordH
 
 impl PasswordReset {
     pub fn new(db: &Database) -> Result<Self, ConfigError> {
-        Ok(Self {
-            users: UserRepo::new(db)?,
-            tokens: AccountTokens::new(db)?,
-            limits: RateLimiter::new(db)?,
-            audit: AuditLog::new(db)?,
-            clock: db.clock(),
-        })
+        Ok(Self { desk: AccountDesk::new(db)? })
     }
 
     /// Spends a reset code: 400 `invalid_token` for one that is unknown, used or expired.
     pub async fn reset(&self, code: &str, password: &str, origin: &Origin) -> Result<(), ApiError> {
-        self.limits.acquire(&rate_limits::PASSWORD_RESETS, &origin.source_ip).await?;
+        self.desk.limits.acquire(&rate_limits::PASSWORD_RESETS, &origin.source_ip).await?;
         let token = SecretToken::parse(code).ok_or(ApiError::InvalidToken)?;
-        let user_id = self.tokens.reset_owner(&token, self.clock.now()).await?;
-        let account = self.users.get(user_id).await?.ok_or(ApiError::InvalidToken)?;
+        let user_id = self.desk.tokens.reset_owner(&token, self.desk.clock.now()).await?;
+        let account = self.desk.users.get(user_id).await?.ok_or(ApiError::InvalidToken)?;
         let hash = new_hash(&account, password, "password").await?;
-        self.tokens.consume_reset(&token, &hash, &self.users, self.clock.now()).await?;
-        self.audit.record(AuditEntry::new(AuditAction::PasswordReset, Subject::User(user_id), origin)).await;
+        self.desk.tokens.consume_reset(&token, &hash, &self.desk.users, self.desk.clock.now()).await?;
+        self.desk.audit.record(AuditEntry::new(AuditAction::PasswordReset, Subject::User(user_id), origin)).await;
         Ok(())
     }
 }

@@ -7,37 +7,26 @@ use std::sync::Arc;
 use crate::accounts::audit::{AuditAction, AuditEntry, Origin, Subject};
 use crate::accounts::registration::Registration;
 use crate::accounts::{Account, Role, SecretToken, User};
-use crate::clock::Clock;
 use crate::config::ConfigError;
-use crate::db::{AccountTokens, AuditLog, Database, RateLimiter, UserRepo, rate_limits};
+use crate::db::{Database, rate_limits};
 use crate::error::ApiError;
 use crate::ids::UserId;
 use crate::notify::{Publisher, messages};
+use crate::services::account_desk::AccountDesk;
 
 pub struct Registrar {
-    users: UserRepo,
-    tokens: AccountTokens,
-    limits: RateLimiter,
-    audit: AuditLog,
+    desk: AccountDesk,
     publisher: Arc<dyn Publisher>,
-    clock: Arc<dyn Clock>,
 }
 
 impl Registrar {
     pub fn new(db: &Database, publisher: Arc<dyn Publisher>) -> Result<Self, ConfigError> {
-        Ok(Self {
-            users: UserRepo::new(db)?,
-            tokens: AccountTokens::new(db)?,
-            limits: RateLimiter::new(db)?,
-            audit: AuditLog::new(db)?,
-            publisher,
-            clock: db.clock(),
-        })
+        Ok(Self { desk: AccountDesk::new(db)?, publisher })
     }
 
     pub async fn register(&self, registration: Registration, origin: &Origin) -> Result<User, ApiError> {
-        self.limits.acquire(&rate_limits::REGISTRATIONS, &origin.source_ip).await?;
-        let now = self.clock.now();
+        self.desk.limits.acquire(&rate_limits::REGISTRATIONS, &origin.source_ip).await?;
+        let now = self.desk.clock.now();
         let user = User {
             id: UserId::new(),
             email: registration.email,
@@ -52,18 +41,18 @@ impl Registrar {
         // argon2id is CPU-bound: keep it off the async workers.
         let password_hash = tokio::task::spawn_blocking(move || password.hash()).await.map_err(ApiError::internal)?;
         let account = Account { user: user.clone(), password_hash };
-        self.users.create(&account).await?;
+        self.desk.users.create(&account).await?;
 
         let token = SecretToken::generate();
-        let sent = match self.tokens.issue_verification(user.id, &token, now).await {
+        let sent = match self.desk.tokens.issue_verification(user.id, &token, now).await {
             Ok(()) => self.publisher.publish(&messages::email_verification(&user, &token)).await,
             Err(e) => Err(e),
         };
         if let Err(error) = sent {
-            self.users.remove_unverified(&account).await?;
+            self.desk.users.remove_unverified(&account).await?;
             return Err(error);
         }
-        self.audit.record(AuditEntry::new(AuditAction::Registered, Subject::User(user.id), origin)).await;
+        self.desk.audit.record(AuditEntry::new(AuditAction::Registered, Subject::User(user.id), origin)).await;
         Ok(user)
     }
 }
