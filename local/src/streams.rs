@@ -76,7 +76,7 @@ impl Poller {
     async fn run(mut self, mut stopped: watch::Receiver<bool>) {
         let mut rounds: u32 = 0;
         loop {
-            if rounds % 20 == 0 || self.iterators.is_empty() {
+            if rounds.is_multiple_of(20) || self.iterators.is_empty() {
                 self.discover().await;
             }
             rounds = rounds.wrapping_add(1);
@@ -207,10 +207,10 @@ fn to_event_record(record: aws_sdk_dynamodbstreams::types::Record, stream_arn: &
     stream_record.old_image = item(change.old_image);
     stream_record.sequence_number = change.sequence_number;
     stream_record.size_bytes = change.size_bytes.unwrap_or_default();
-    if let Some(at) = change.approximate_creation_date_time {
-        if let Some(at) = chrono::DateTime::from_timestamp(at.secs(), at.subsec_nanos()) {
-            stream_record.approximate_creation_date_time = at;
-        }
+    if let Some(at) = change.approximate_creation_date_time
+        && let Some(at) = chrono::DateTime::from_timestamp(at.secs(), at.subsec_nanos())
+    {
+        stream_record.approximate_creation_date_time = at;
     }
     let mut event_record = EventRecord::default();
     event_record.event_id = record.event_id.unwrap_or_default();

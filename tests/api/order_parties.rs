@@ -54,12 +54,12 @@ async fn purchases_and_sales_are_listed_apart() {
         let (market, token) = (&market, who.access_token.clone());
         async move { market.get_as(&token, &format!("/api/orders{query}")).await }
     };
-    assert_eq!(ids(list(&buyer, "").await.json()), [sold.clone()], "a vendor's default view is sales");
-    assert_eq!(ids(list(&buyer, "?view=sales").await.json()), [sold.clone()]);
-    assert_eq!(ids(list(&buyer, "?view=purchases").await.json()), [bought.clone()]);
-    assert_eq!(ids(list(&buyer, "?view=purchases&status=pending").await.json()), [bought.clone()]);
-    assert_eq!(ids(list(&customer, "").await.json()), [sold.clone()], "a customer's default view is purchases");
-    assert_eq!(ids(list(&customer, "?view=purchases").await.json()), [sold.clone()]);
+    assert_eq!(ids(list(&buyer, "").await.json()), [sold.as_str()], "a vendor's default view is sales");
+    assert_eq!(ids(list(&buyer, "?view=sales").await.json()), [sold.as_str()]);
+    assert_eq!(ids(list(&buyer, "?view=purchases").await.json()), [bought.as_str()]);
+    assert_eq!(ids(list(&buyer, "?view=purchases&status=pending").await.json()), [bought.as_str()]);
+    assert_eq!(ids(list(&customer, "").await.json()), [sold.as_str()], "a customer's default view is purchases");
+    assert_eq!(ids(list(&customer, "?view=purchases").await.json()), [sold.as_str()]);
     list(&customer, "?view=sales").await.assert_problem(403, "forbidden");
     assert_eq!(list(&buyer, "?view=everything").await.error_fields(), ["view"]);
 
