@@ -18,8 +18,6 @@ pub struct App {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub clock: Arc<dyn Clock>,
     publisher: Option<Arc<dyn Publisher>>,
-    /// The token-signing key kept in SSM, fetched at cold start by the functions that name it.
-    stored_signing_key: Option<Result<String, String>>,
 }
 
 impl std::fmt::Debug for App {
@@ -60,12 +58,8 @@ impl App {
         let publisher = config
             .get(vars::NOTIFICATIONS_TOPIC_ARN)
             .map(|topic| Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref()), topic)) as Arc<dyn Publisher>);
-        let stored_signing_key = match config.get(vars::JWT_PRIVATE_KEY_PARAMETER) {
-            Some(name) => Some(stored_parameter(name, &config, aws.as_ref()).await),
-            None => None,
-        };
-        let config = with_stored_cursor_secret(config, aws.as_ref()).await;
-        Self { config, dynamodb, clock: Arc::new(SystemClock), publisher, stored_signing_key }
+        let config = with_stored_secrets(config, aws.as_ref()).await;
+        Self { config, dynamodb, clock: Arc::new(SystemClock), publisher }
     }
 
     /// The same clients under another configuration: the local runner gives every function its
@@ -94,18 +88,11 @@ impl App {
         Database::new(self.dynamodb.clone(), self.config.clone(), Arc::clone(&self.clock))
     }
 
-    /// What signs access tokens: the key inline in the configuration (local development) or the
-    /// SSM SecureString parameter it names (AWS). Only the token-issuing functions have either.
+    /// What signs access tokens: the key inline in the configuration (local development) or read
+    /// at cold start from the SSM SecureString parameter it names (AWS). Only the token-issuing
+    /// functions have either.
     pub fn token_issuer(&self) -> Result<TokenIssuer, ConfigError> {
-        let key = match (self.config.get(vars::JWT_PRIVATE_KEY), &self.stored_signing_key) {
-            (Some(inline), _) => inline.to_owned(),
-            (None, Some(Ok(stored))) => stored.clone(),
-            (None, Some(Err(reason))) => {
-                return Err(ConfigError::Load { name: vars::JWT_PRIVATE_KEY_PARAMETER, reason: reason.clone() });
-            }
-            (None, None) => return Err(ConfigError::Missing(vars::JWT_PRIVATE_KEY_PARAMETER)),
-        };
-        TokenIssuer::from_private_base64(vars::JWT_PRIVATE_KEY, &key)
+        TokenIssuer::from_private_base64(vars::JWT_PRIVATE_KEY, self.config.require(vars::JWT_PRIVATE_KEY)?)
     }
 }
 
@@ -150,21 +137,25 @@ fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>) -> aws_sdk_s
     }
 }
 
-/// `config` with the cursor key read from the SSM parameter it names, unless it holds the key
-/// inline (local development). If the parameter cannot be read the key stays missing, so the
-/// functions that page fail their cold start, saying which parameter it was.
-async fn with_stored_cursor_secret(config: Config, aws: Option<&aws_config::SdkConfig>) -> Config {
-    let Some(name) = config.get(vars::CURSOR_SECRET_PARAMETER).filter(|_| config.get(vars::CURSOR_SECRET).is_none())
-    else {
-        return config;
-    };
-    match stored_parameter(name, &config, aws).await {
-        Ok(secret) => config.with(vars::CURSOR_SECRET, secret),
-        Err(reason) => {
-            tracing::error!(parameter = name, %reason, "cannot read the cursor key");
-            config
+/// The secrets a function's configuration may name by SSM parameter: (parameter variable, value
+/// variable).
+const STORED_SECRETS: &[(&str, &str)] =
+    &[(vars::CURSOR_SECRET_PARAMETER, vars::CURSOR_SECRET), (vars::JWT_PRIVATE_KEY_PARAMETER, vars::JWT_PRIVATE_KEY)];
+
+/// `config` with each secret read from the SSM parameter it names, unless it holds the secret
+/// inline (local development). A parameter that cannot be read leaves its secret missing, so the
+/// functions that need it fail their cold start; the log says which parameter it was.
+async fn with_stored_secrets(mut config: Config, aws: Option<&aws_config::SdkConfig>) -> Config {
+    for &(parameter, secret) in STORED_SECRETS {
+        let Some(name) = config.get(parameter).filter(|_| config.get(secret).is_none()).map(str::to_owned) else {
+            continue;
+        };
+        match stored_parameter(&name, &config, aws).await {
+            Ok(value) => config = config.with(secret, value),
+            Err(reason) => tracing::error!(parameter = name, %reason, "cannot read a secret"),
         }
     }
+    config
 }
 
 /// A SecureString of SSM Parameter Store, or why it could not be read.
