@@ -14,8 +14,6 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("environment variable {name} is invalid: {reason}")]
     Invalid { name: &'static str, reason: String },
-    #[error("loading {name} failed: {reason}")]
-    Load { name: &'static str, reason: String },
 }
 
 /// The variables a function may read, besides the table names of [`Table`].
