@@ -61,6 +61,7 @@ pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>>
         "reset-password" => http(reset_password::ResetPassword::new(app)),
         "change-password" => http(change_password::ChangePassword::new(app)),
         "update-me" => http(update_me::UpdateMe::new(app)),
+        "delete-me" => http(delete_me::DeleteMe::new(app)),
         "submit-vendor-application" => http(submit_vendor_application::SubmitVendorApplication::new(app)),
         "get-vendor-applications" => http(get_vendor_applications::GetVendorApplications::new(app)),
         "decide-vendor-application" => http(decide_vendor_application::DecideVendorApplication::new(app)),

@@ -69,6 +69,10 @@ pub enum Conflict {
     InvalidTransition { from: String, to: String },
     #[error("Not enough stock for product {product_id}.")]
     InsufficientStock { product_id: String },
+    #[error("The seller of these products has closed their account.")]
+    VendorClosed,
+    #[error("Orders you sell are not yet delivered or cancelled; the account can be closed once they are.")]
+    OpenOrders,
 }
 
 impl ApiError {

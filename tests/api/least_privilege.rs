@@ -36,6 +36,12 @@ const UNEXERCISED: &[(&str, &str, &str, &str)] = &[
      as for LoginFunction",
     ),
     (
+        "DeleteMeFunction",
+        "sns:Publish",
+        "NotificationsTopic",
+        "a wrong password counts as a failed login, and the lock that follows tells the owner; as for LoginFunction",
+    ),
+    (
         "OnAnnouncementCreatedFunction",
         "dynamodb:UpdateItem",
         "AnnouncementsTable",
@@ -159,6 +165,9 @@ async fn drive(market: &TestMarketplace) {
     assert_eq!(market.change_password(&mona, reset, PASSWORD).await.status, 204);
     assert_eq!(market.update_me(&mona, &json!({ "name": "Mona H." })).await.status, 200);
     assert_eq!(market.update_me(&mona, &json!({})).await.status, 200, "an empty patch reads the account");
+    // The vendor, whose only order was cancelled, closes their account: their products are archived.
+    assert_eq!(market.delete_me(&vendor, PASSWORD).await.status, 204);
+    assert_eq!(market.get(&format!("/api/products/{product}")).await.status, 404);
 }
 
 /// Grants Lambda itself uses rather than the function's code: reading the function's own streams

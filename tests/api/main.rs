@@ -1,5 +1,6 @@
 //! Black-box tests of the marketplace through HTTP, against DynamoDB Local.
 
+mod accounts_closing;
 mod accounts_expiry;
 mod accounts_lockout;
 mod accounts_login;

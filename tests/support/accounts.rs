@@ -146,3 +146,11 @@ impl TestMarketplace {
         self.send_as(http::Method::PATCH, &session.access_token, "/api/me", Some(body), &[]).await
     }
 }
+
+impl TestMarketplace {
+    /// `DELETE /api/me` as `session`, confirmed with `password`.
+    pub async fn delete_me(&self, session: &Session, password: &str) -> TestResponse {
+        let body = json!({ "password": password });
+        self.send_as(http::Method::DELETE, &session.access_token, "/api/me", Some(&body), &[]).await
+    }
+}

@@ -22,6 +22,7 @@ pub enum AuditAction {
     PasswordResetRequested,
     PasswordReset,
     PasswordChanged,
+    AccountClosed,
 }
 
 impl AuditAction {
@@ -39,6 +40,7 @@ impl AuditAction {
             Self::PasswordResetRequested => "password_reset_requested",
             Self::PasswordReset => "password_reset",
             Self::PasswordChanged => "password_changed",
+            Self::AccountClosed => "account_closed",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! A checkout's one transaction: the stock of every product taken (see [`StockRepo`]), one order
-//! per vendor written, and the idempotency record stored, all or nothing.
+//! per vendor written and counted open (see [`OpenOrders`]), and the idempotency record stored,
+//! all or nothing.
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
@@ -8,8 +9,8 @@ use crate::config::ConfigError;
 use crate::db::attributes::{Item, get_n, get_s, n, pk, s};
 use crate::db::idempotency::take_key;
 use crate::db::transaction::{self, CancelReason, TransactionError};
-use crate::db::{Database, OrderRepo, StockRepo};
-use crate::error::ApiError;
+use crate::db::{Database, OpenOrders, OrderRepo, StockRepo};
+use crate::error::{ApiError, Conflict};
 use crate::orders::Take;
 use crate::orders::order::Order;
 use crate::tables::Table;
@@ -18,6 +19,7 @@ use crate::tables::Table;
 pub struct CheckoutRepo {
     client: aws_sdk_dynamodb::Client,
     orders: OrderRepo,
+    open_orders: OpenOrders,
     stock: StockRepo,
     idempotency: String,
 }
@@ -44,6 +46,7 @@ impl CheckoutRepo {
         Ok(Self {
             client: db.client(),
             orders: OrderRepo::new(db)?,
+            open_orders: OpenOrders::new(db)?,
             stock: StockRepo::new(db)?,
             idempotency: db.table(Table::Idempotency)?,
         })
@@ -58,12 +61,15 @@ impl CheckoutRepo {
         now: Timestamp,
     ) -> Result<(), PlaceError> {
         let build = || -> Result<Vec<TransactWriteItem>, ApiError> {
-            let mut items = Vec::with_capacity(takes.len() + orders.len() + 1);
+            let mut items = Vec::with_capacity(takes.len() + 2 * orders.len() + 1);
             for take in takes {
                 items.push(self.stock.set_stock(take.product, take.product.stock - take.quantity, now)?);
             }
             for order in orders {
                 items.push(self.orders.put_order(order)?);
+            }
+            for order in orders {
+                items.push(self.open_orders.placed(order.vendor_id)?);
             }
             if let Some(record) = record {
                 let mut item = pk(&record.key);
@@ -84,8 +90,11 @@ impl CheckoutRepo {
                     .filter(|(_, r)| **r == CancelReason::ConditionFailed)
                     .map(|(i, _)| i)
                     .collect();
+                let counted = takes.len() + orders.len()..takes.len() + 2 * orders.len();
                 if record.is_some() && reasons.last() == Some(&CancelReason::ConditionFailed) {
                     Err(PlaceError::KeyTaken)
+                } else if reasons[counted].contains(&CancelReason::ConditionFailed) {
+                    Err(PlaceError::Failed(ApiError::Conflict(Conflict::VendorClosed)))
                 } else if !stale.is_empty() {
                     Err(PlaceError::Stale(stale))
                 } else {

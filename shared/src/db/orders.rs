@@ -3,20 +3,23 @@
 //! `pk = order#<id>` (`kind = "order"`); indexes `ByCustomer` (customerId, id), `ByVendor`
 //! (vendorId, id), `ByStatus` (status, id) and `All` (kind, id), newest first when read backwards.
 //!
+//! A move writes in one transaction with what must change with it (an order that ends is counted
+//! down from its seller's open orders: see `db::open_orders`).
+//!
 //! Stock is taken with an optimistic condition on each product's stock and status as they were
 //! read, in the same transaction that writes the orders (and the idempotency record): all or
 //! nothing, and never below zero. A product's status follows its stock within that transaction.
 
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::Serialize;
 
 use crate::clock::Timestamp;
 use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{pk, s};
-use crate::db::error::is_condition_failure;
 use crate::db::index_page::IndexPage;
 use crate::db::read::get_consistent;
+use crate::db::transaction;
 use crate::error::{ApiError, Conflict};
 use crate::ids::{OrderId, UserId};
 use crate::orders::order::{HistoryEntry, Order, OrderStatus, PaymentMethod, PaymentStatus};
@@ -93,7 +96,8 @@ impl OrderRepo {
         IndexPage { table: &self.orders, index, key: (attribute, value), filter, limit, start }.read(&self.client).await
     }
 
-    /// Moves `order` to `to` if it is still where it was read; otherwise 409 `invalid_transition`.
+    /// Moves `order` to `to` if it is still where it was read (otherwise 409 `invalid_transition`),
+    /// in one transaction `with` what changes with it.
     pub async fn transition(
         &self,
         order: &Order,
@@ -101,13 +105,12 @@ impl OrderRepo {
         by: UserId,
         note: Option<String>,
         at: Timestamp,
+        with: Option<TransactWriteItem>,
     ) -> Result<Order, ApiError> {
         let entry = HistoryEntry { status: to, at, by, note };
         let paid = to == OrderStatus::Delivered && order.payment_method == PaymentMethod::CashOnDelivery;
         let payment = if paid { PaymentStatus::Paid } else { order.payment_status };
-        let result = self
-            .client
-            .update_item()
+        let update = Update::builder()
             .table_name(&self.orders)
             .set_key(Some(pk(format!("order#{}", order.id))))
             .update_expression(
@@ -123,15 +126,17 @@ impl OrderRepo {
             )
             .expression_attribute_values(":payment", s(if paid { "paid" } else { "unpaid" }))
             .expression_attribute_values(":at", s(at))
-            .send()
-            .await;
-        match result {
-            Ok(_) => {
+            .build()
+            .map_err(ApiError::internal)?;
+        let mut items = vec![TransactWriteItem::builder().update(update).build()];
+        items.extend(with);
+        match transaction::write(&self.client, items).await {
+            Ok(()) => {
                 let mut history = order.history.clone();
                 history.push(entry);
                 Ok(Order { status: to, payment_status: payment, history, updated_at: at, ..order.clone() })
             }
-            Err(e) if is_condition_failure(&e) => {
+            Err(e) if e.failed_at(0) => {
                 let now = self.get(order.id).await?.map_or(order.status, |o| o.status);
                 Err(ApiError::Conflict(Conflict::InvalidTransition {
                     from: now.as_str().into(),

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use serde::Serialize;
 
 use crate::accounts::profile::ProfilePatch;
@@ -108,7 +108,7 @@ impl UserRepo {
     pub async fn remove_unverified(&self, account: &Account) -> Result<(), ApiError> {
         let user = &account.user;
         let delete = |key, condition: Option<&str>| {
-            let mut delete = aws_sdk_dynamodb::types::Delete::builder().table_name(&self.table).set_key(Some(key));
+            let mut delete = Delete::builder().table_name(&self.table).set_key(Some(key));
             if let Some(condition) = condition {
                 delete = delete
                     .condition_expression(condition)
@@ -119,6 +119,31 @@ impl UserRepo {
         let items =
             vec![delete(email_key(&user.email), None)?, delete(user_key(user.id), Some("emailVerified = :false"))?];
         transaction::write(&self.client, items).await.map_err(ApiError::from)
+    }
+
+    /// The deletions that close `account` for good: the account item, while its password is still
+    /// the one the owner confirmed, and its email's guard, which frees the address. For a
+    /// transaction that also ends the sessions; the account item comes first.
+    pub fn close(&self, account: &Account) -> Result<Vec<TransactWriteItem>, ApiError> {
+        let user = &account.user;
+        let account_item = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(user_key(user.id)))
+            .condition_expression("passwordHash = :hash")
+            .expression_attribute_values(":hash", serde_dynamo::to_attribute_value(&account.password_hash)?)
+            .build()
+            .map_err(ApiError::internal)?;
+        let guard = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(email_key(&user.email)))
+            .condition_expression("userId = :id")
+            .expression_attribute_values(":id", s(user.id))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(vec![
+            TransactWriteItem::builder().delete(account_item).build(),
+            TransactWriteItem::builder().delete(guard).build(),
+        ])
     }
 
     /// Strongly consistent, so a login right after registration or verification sees it.

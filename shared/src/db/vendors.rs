@@ -1,5 +1,7 @@
 //! The vendors table: public vendor profiles, keyed by the vendor's user id.
 
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
+
 use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::s;
@@ -23,6 +25,12 @@ impl VendorRepo {
     pub async fn get(&self, id: UserId) -> Result<Option<VendorProfile>, ApiError> {
         let out = self.client.get_item().table_name(&self.table).key("id", s(id)).send().await?;
         Ok(out.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    /// The deletion of `id`'s public profile, for the transaction that closes their account.
+    pub fn remove(&self, id: UserId) -> Result<TransactWriteItem, ApiError> {
+        let delete = Delete::builder().table_name(&self.table).key("id", s(id)).build().map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
     /// Creates the profile once; a repeat (a re-delivered approval) leaves the first one.

@@ -28,6 +28,11 @@ impl OrderStatus {
             Self::Cancelled => "cancelled",
         }
     }
+
+    /// Whether an order here is finished with (its seller owes nothing more on it).
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Delivered | Self::Cancelled)
+    }
 }
 
 impl std::str::FromStr for OrderStatus {

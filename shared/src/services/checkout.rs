@@ -25,7 +25,8 @@ use crate::retry::Backoff;
 
 /// Re-reads after a concurrent change to one of the products before giving up with 503.
 const STALE_PRODUCTS: Backoff = Backoff::new(8, Duration::from_millis(5));
-/// A DynamoDB transaction holds at most 100 writes: the products, the orders and the key.
+/// A DynamoDB transaction holds at most 100 writes: the products, the orders, their sellers' counts
+/// of open orders and the key.
 const MAX_WRITES: usize = 100;
 const REPLAY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
@@ -83,7 +84,7 @@ impl Placement {
             let products = self.products.get_many_consistent(&ids).await?;
             let takes = available(checkout, &products, customer)?;
             let orders = split(checkout, &takes, customer, self.clock.now())?;
-            if takes.len() + orders.len() + 1 > MAX_WRITES {
+            if takes.len() + 2 * orders.len() + 1 > MAX_WRITES {
                 return Err(ApiError::validation("items", "come from too many vendors for one checkout; split it"));
             }
             let now = self.clock.now();

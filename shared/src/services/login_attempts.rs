@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use futures::future::try_join_all;
 
-use crate::accounts::Email;
 use crate::accounts::audit::{AuditAction, AuditEntry, Origin, Subject};
+use crate::accounts::{Account, Email, Password};
 use crate::config::ConfigError;
 use crate::db::rate_limits::{self, Limit, Permit};
 use crate::db::{AuditLog, Database, RateLimiter, UserRepo};
@@ -69,6 +69,24 @@ impl LoginAttempts {
             }
         }
         Ok(Attempt { permits })
+    }
+
+    /// Confirms that `raw` is `account`'s password, as the owner does before a change only they may
+    /// make: a wrong one is a failed login (401 `invalid_credentials`, audited, counted).
+    pub async fn confirm(&self, account: &Account, raw: &str, origin: &Origin) -> Result<(), ApiError> {
+        let attempt = self.begin(&account.user.email, origin).await?;
+        let stored = account.password_hash.clone();
+        let right = match Password::candidate(raw) {
+            Some(candidate) => {
+                tokio::task::spawn_blocking(move || stored.verify(&candidate)).await.map_err(ApiError::internal)?
+            }
+            None => false,
+        };
+        if !right {
+            self.audit.record(AuditEntry::new(AuditAction::LoginFailed, Subject::User(account.user.id), origin)).await;
+            return Err(ApiError::InvalidCredentials);
+        }
+        self.succeeded(attempt).await
     }
 
     /// The password was right: the attempt does not count.

@@ -2,6 +2,7 @@
 //! is built from the [`crate::db::Database`] (and publisher or signing key) of its function, so it
 //! asks only for the tables that function is given.
 
+pub mod account_closure;
 pub mod account_desk;
 pub mod account_messages;
 pub mod admin_bootstrap;

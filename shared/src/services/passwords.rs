@@ -68,19 +68,7 @@ impl PasswordChange {
     /// `current` is wrong.
     pub async fn change(&self, caller: &Caller, current: &str, new: &str, origin: &Origin) -> Result<(), ApiError> {
         let account = self.users.get(caller.user_id).await?.ok_or(ApiError::Unauthorized)?;
-        let attempt = self.attempts.begin(&account.user.email, origin).await?;
-        let stored = account.password_hash.clone();
-        let current_ok = match Password::candidate(current) {
-            Some(current) => {
-                tokio::task::spawn_blocking(move || stored.verify(&current)).await.map_err(ApiError::internal)?
-            }
-            None => false,
-        };
-        if !current_ok {
-            self.audit.record(AuditEntry::new(AuditAction::LoginFailed, Subject::User(account.user.id), origin)).await;
-            return Err(ApiError::InvalidCredentials);
-        }
-        self.attempts.succeeded(attempt).await?;
+        self.attempts.confirm(&account, current, origin).await?;
         let hash = new_hash(&account, new, "newPassword").await?;
 
         let user_id = account.user.id;
