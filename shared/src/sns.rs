@@ -1,5 +1,6 @@
-//! Publishing to the notifications topic (the store of what is told, as SNS). Message attributes `type` and `userId` let each
-//! delivery channel subscribe with a filter policy to just what it delivers.
+//! Publishing to the notifications topic (the store of what is told, as SNS). Message attributes `type`, `userId` and
+//! `channels` (a `String.Array` of the channels it may go by) let each delivery channel subscribe with a filter
+//! policy to just what it delivers: the SMS channel with `{"channels": ["sms"]}`.
 
 use aws_sdk_sns::types::MessageAttributeValue;
 use futures::future::BoxFuture;
@@ -22,6 +23,16 @@ fn string_attribute(value: &str) -> MessageAttributeValue {
     MessageAttributeValue::builder().data_type("String").string_value(value).build().expect("data type is set")
 }
 
+/// The channels a notification may go by, as the JSON array `String.Array` attributes hold.
+fn channels_attribute(notification: &Notification) -> MessageAttributeValue {
+    let names: Vec<&str> = notification.channels.iter().map(|channel| channel.as_str()).collect();
+    MessageAttributeValue::builder()
+        .data_type("String.Array")
+        .string_value(serde_json::to_string(&names).expect("names serialize"))
+        .build()
+        .expect("data type is set")
+}
+
 impl Publisher for SnsPublisher {
     fn publish<'a>(&'a self, notification: &'a Notification) -> BoxFuture<'a, Result<(), ApiError>> {
         Box::pin(async move {
@@ -30,7 +41,8 @@ impl Publisher for SnsPublisher {
                 .publish()
                 .topic_arn(&self.topic_arn)
                 .message(serde_json::to_string(notification).expect("notifications serialize"))
-                .message_attributes("type", string_attribute(notification.kind.as_str()));
+                .message_attributes("type", string_attribute(notification.kind.as_str()))
+                .message_attributes("channels", channels_attribute(notification));
             if let Some(user_id) = notification.user_id {
                 request = request.message_attributes("userId", string_attribute(&user_id.to_string()));
             }

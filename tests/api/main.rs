@@ -14,6 +14,7 @@ mod cursors;
 mod free_text;
 mod health;
 mod least_privilege;
+mod notification_preferences;
 mod notifications;
 mod notifications_sns;
 mod notify_once;

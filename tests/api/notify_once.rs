@@ -37,7 +37,8 @@ async fn a_publish_cut_off_midway_is_sent_by_the_retry_and_only_once_after_that(
     let market = TestMarketplace::spawn().await;
     let channel = std::sync::Arc::new(StallsOnce::default());
     let notifier = Notifier::new(&market.app().database(), channel.clone()).unwrap();
-    let user = UserId::new();
+    // A real account: a user who is gone is told nothing.
+    let user: UserId = market.verified_customer("cut-off@example.com").await.user_id().parse().unwrap();
     let message = messages::announcement(user, "Eid sale", "Up to 20% off brake pads", &serde_json::json!({}));
     let (key, at) = ("announcement#cut-off", market.clock_now());
 

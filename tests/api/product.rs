@@ -6,7 +6,7 @@ use souk_tests::fixtures::car;
 async fn a_product_is_served_whole_with_an_etag_that_revalidates() {
     let market = TestMarketplace::spawn().await;
     let corolla = car("Toyota", "Corolla", 2019, 80_000, 950_000, 0);
-    market.list(&[corolla.clone()]).await;
+    market.list(std::slice::from_ref(&corolla)).await;
 
     let response = market.get(&format!("/api/products/{}", corolla.id)).await;
     assert_eq!(response.status, 200);

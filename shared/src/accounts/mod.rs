@@ -19,6 +19,6 @@ pub use caller::Caller;
 pub use email::Email;
 pub use password::{Password, PasswordHash};
 pub use phone::Phone;
-pub use preferences::Preferences;
+pub use preferences::{Channel, Channels, Preferences};
 pub use secret_token::SecretToken;
 pub use user::{Account, PersonName, Role, User};

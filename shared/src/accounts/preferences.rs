@@ -12,6 +12,27 @@ pub enum Language {
     En,
 }
 
+/// A way a message reaches a user; delivery subscriptions filter on its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Email,
+    Sms,
+    Push,
+}
+
+impl Channel {
+    pub const ALL: [Self; 3] = [Self::Email, Self::Sms, Self::Push];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+            Self::Push => "push",
+        }
+    }
+}
+
 /// The delivery channels a user accepts messages on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,12 +49,17 @@ impl Default for Channels {
 }
 
 impl Channels {
+    pub fn allows(&self, channel: Channel) -> bool {
+        match channel {
+            Channel::Email => self.email,
+            Channel::Sms => self.sms,
+            Channel::Push => self.push,
+        }
+    }
+
     /// The names of the channels that are on, as delivery subscriptions filter on them.
     pub fn names(&self) -> Vec<&'static str> {
-        [("email", self.email), ("sms", self.sms), ("push", self.push)]
-            .into_iter()
-            .filter_map(|(name, on)| on.then_some(name))
-            .collect()
+        Channel::ALL.into_iter().filter(|c| self.allows(*c)).map(Channel::as_str).collect()
     }
 }
 
@@ -56,6 +82,8 @@ mod tests {
             serde_json::json!({"language": "ar", "notifications": {"email": true, "sms": true, "push": true}})
         );
         assert_eq!(Channels::default().names(), ["email", "sms", "push"]);
+        let names: Vec<String> = Channel::ALL.iter().map(|c| serde_json::to_value(c).unwrap().to_string()).collect();
+        assert_eq!(names, [r#""email""#, r#""sms""#, r#""push""#], "serialized as their names");
     }
 
     #[test]

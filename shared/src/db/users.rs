@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Up
 use serde::Serialize;
 
 use crate::accounts::profile::ProfilePatch;
-use crate::accounts::{Account, Email, PasswordHash, Role, User};
+use crate::accounts::{Account, Email, PasswordHash, Preferences, Role, User};
 use crate::clock::Clock;
 use crate::config::ConfigError;
 use crate::db::Database;
@@ -152,6 +152,11 @@ impl UserRepo {
         let account: Option<Account> = get_consistent(&self.client, &self.table, user_key(id)).await?;
         let now = self.clock.now().unix_seconds();
         Ok(account.filter(|a| a.user.email_verified || expiry(&a.user) > now))
+    }
+
+    /// What the user chose about how they are told things; `None` if there is no such user.
+    pub async fn preferences(&self, id: UserId) -> Result<Option<Preferences>, ApiError> {
+        Ok(self.get(id).await?.map(|account| account.user.preferences))
     }
 
     pub async fn find_by_email(&self, email: &Email) -> Result<Option<Account>, ApiError> {

@@ -3,12 +3,16 @@
 
 use serde_json::json;
 
-use crate::accounts::{SecretToken, User};
+use crate::accounts::{Channel, SecretToken, User};
 use crate::ids::UserId;
 use crate::money::Money;
 use crate::notify::{Notification, NotificationType};
 use crate::orders::Order;
 use crate::vendors::{ApplicationStatus, VendorApplication};
+
+/// Account security messages (verification and reset codes, a paused sign-in) go to the account's
+/// email address whatever channels its owner chose: nobody opts out of their own account's codes.
+const BY_EMAIL_ONLY: [Channel; 1] = [Channel::Email];
 
 /// The verification code a new account is sent, to its email address.
 pub fn email_verification(user: &User, token: &SecretToken) -> Notification {
@@ -17,6 +21,7 @@ pub fn email_verification(user: &User, token: &SecretToken) -> Notification {
         kind: NotificationType::EmailVerification,
         to: user.email.to_string(),
         user_id: Some(user.id),
+        channels: BY_EMAIL_ONLY.to_vec(),
         subject: "Verify your email – فعّل بريدك الإلكتروني".into(),
         body: format!(
             "Welcome to Souk El-Sayarat, {}! Your verification code is {} (valid for 24 hours).\n\
@@ -36,6 +41,7 @@ pub fn password_reset(user: &User, token: &SecretToken) -> Notification {
         kind: NotificationType::PasswordReset,
         to: user.email.to_string(),
         user_id: Some(user.id),
+        channels: BY_EMAIL_ONLY.to_vec(),
         subject: "Reset your password – إعادة تعيين كلمة المرور".into(),
         body: format!(
             "Your password reset code is {} (valid for 1 hour, once). If you did not ask for it, ignore this message.\n\
@@ -55,6 +61,7 @@ pub fn login_locked(user: &User) -> Notification {
         kind: NotificationType::LoginLocked,
         to: user.email.to_string(),
         user_id: Some(user.id),
+        channels: BY_EMAIL_ONLY.to_vec(),
         subject: "Sign-in to your account is paused – تم إيقاف تسجيل الدخول مؤقتاً".into(),
         body: "Many wrong passwords were tried for your account from many places, so signing in is paused \
                for up to an hour. If this was not you, consider choosing a new password.\n\
@@ -71,6 +78,7 @@ pub fn application_submitted(application: &VendorApplication, admin: UserId) -> 
         kind: NotificationType::VendorApplicationSubmitted,
         to: admin.to_string(),
         user_id: Some(admin),
+        channels: Channel::ALL.to_vec(),
         subject: format!("New vendor application: {}", application.business_name),
         body: format!(
             "{} ({:?}, {}) applied to sell on Souk El-Sayarat.\nطلب تاجر جديد: {}",
@@ -105,6 +113,7 @@ pub fn application_decided(application: &VendorApplication) -> Notification {
         kind: NotificationType::VendorApplicationDecided,
         to: application.applicant_id.to_string(),
         user_id: Some(application.applicant_id),
+        channels: Channel::ALL.to_vec(),
         subject,
         body,
         data: json!({ "applicationId": application.id, "status": application.status, "reason": reason }),
@@ -118,6 +127,7 @@ pub fn order_placed(order: &Order) -> Notification {
         kind: NotificationType::OrderCreated,
         to: order.customer_id.to_string(),
         user_id: Some(order.customer_id),
+        channels: Channel::ALL.to_vec(),
         subject: format!("Order {} placed – تم استلام طلبك", order.id),
         body: format!(
             "Your order of {} item(s), {} in total, is waiting for the vendor's confirmation.",
@@ -135,6 +145,7 @@ pub fn order_received(order: &Order) -> Notification {
         kind: NotificationType::OrderReceived,
         to: order.vendor_id.to_string(),
         user_id: Some(order.vendor_id),
+        channels: Channel::ALL.to_vec(),
         subject: format!("New order {} – طلب جديد", order.id),
         body: format!(
             "{} item(s), {} in total, to deliver to {}, {}.",
@@ -155,6 +166,7 @@ pub fn order_status_changed(order: &Order) -> Notification {
         kind: NotificationType::OrderStatusChanged,
         to: order.customer_id.to_string(),
         user_id: Some(order.customer_id),
+        channels: Channel::ALL.to_vec(),
         subject: format!("Order {} is {status} – تحديث حالة الطلب", order.id),
         body: format!("Your order {} is now {status}.", order.id),
         data: json!({ "orderId": order.id, "status": order.status, "paymentStatus": order.payment_status }),
@@ -168,6 +180,7 @@ pub fn announcement(to: UserId, title: &str, body: &str, data: &serde_json::Valu
         kind: NotificationType::Announcement,
         to: to.to_string(),
         user_id: Some(to),
+        channels: Channel::ALL.to_vec(),
         subject: title.to_owned(),
         body: body.to_owned(),
         data: data.clone(),

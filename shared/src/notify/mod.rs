@@ -7,6 +7,7 @@ pub mod messages;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+use crate::accounts::{Channel, Channels};
 use crate::clock::Timestamp;
 use crate::error::ApiError;
 use crate::ids::{NotificationId, UserId};
@@ -53,10 +54,20 @@ pub struct Notification {
     pub to: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<UserId>,
+    /// The channels it may be delivered on: a message to a user starts with every channel and is
+    /// narrowed to the ones they accept; account security messages go by email whatever they chose.
+    pub channels: Vec<Channel>,
     pub subject: String,
     pub body: String,
     #[serde(default)]
     pub data: serde_json::Value,
+}
+
+impl Notification {
+    /// Keeps only the channels `accepted` allows (`None`: the recipient is gone, so none).
+    pub fn narrow_to(&mut self, accepted: Option<&Channels>) {
+        self.channels.retain(|channel| accepted.is_some_and(|accepted| accepted.allows(*channel)));
+    }
 }
 
 /// Hands a notification to the delivery channels: SNS in AWS, the local runner's outbox locally.
@@ -91,5 +102,34 @@ impl InboxItem {
             read: false,
             created_at: at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn to_everyone() -> Notification {
+        Notification {
+            id: None,
+            kind: NotificationType::Announcement,
+            to: "someone".into(),
+            user_id: None,
+            channels: Channel::ALL.to_vec(),
+            subject: "s".into(),
+            body: "b".into(),
+            data: serde_json::json!({}),
+        }
+    }
+
+    #[test]
+    fn channels_narrow_to_what_the_recipient_accepts_and_to_none_without_one() {
+        let mut notification = to_everyone();
+        notification.narrow_to(Some(&Channels { email: true, sms: false, push: true }));
+        assert_eq!(notification.channels, [Channel::Email, Channel::Push]);
+        assert_eq!(serde_json::to_value(&notification).unwrap()["channels"], serde_json::json!(["email", "push"]));
+        let mut gone = to_everyone();
+        gone.narrow_to(None);
+        assert!(gone.channels.is_empty());
     }
 }
