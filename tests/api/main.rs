@@ -21,6 +21,7 @@ mod notify_once;
 mod order_parties;
 mod order_triggers;
 mod orders;
+mod owasp;
 mod product;
 mod product_triggers;
 mod products_filters;

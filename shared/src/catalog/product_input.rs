@@ -201,12 +201,71 @@ fn check_part(part: &mut Part, this_year: u16, errors: &mut FieldErrors) {
     }
 }
 
+/// An image a browser can fetch from the public internet: https, a DNS name (no address literal, no
+/// port, no credentials), and not a name that only means something inside a network. The server
+/// never fetches these, but buyers' browsers do and so may an image pipeline, so a listing must not
+/// point either at a metadata endpoint or an intranet host.
 fn is_https_url(url: &str) -> bool {
     let Some(rest) = url.strip_prefix("https://") else { return false };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    url.len() <= 2048
-        && !host.is_empty()
-        && host.contains('.')
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+    url.len() <= 2048 && is_public_dns_name(&host) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Names under these suffixes never resolve on the public internet (RFC 6761, 6762, 8375 and the
+/// cloud providers' internal zones).
+const PRIVATE_SUFFIXES: &[&str] = &["localhost", "local", "internal", "home.arpa", "arpa", "lan", "intranet", "corp"];
+
+fn is_public_dns_name(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    let well_formed = labels.len() >= 2
+        && labels.iter().all(|label| {
+            (1..=63).contains(&label.len())
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    // A top-level label that is all digits makes the host an address (`169.254.169.254`, `10.1`).
+    let top = labels.last().copied().unwrap_or_default();
+    let private = PRIVATE_SUFFIXES.iter().any(|suffix| host == *suffix || host.ends_with(&format!(".{suffix}")));
+    well_formed && !top.bytes().all(|b| b.is_ascii_digit()) && !private
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_https_url;
+
+    #[test]
+    fn public_https_images_are_accepted() {
+        for url in [
+            "https://cdn.souk-el-sayarat.com/p/1.jpg",
+            "https://images.example.com/a/b.webp?w=800#top",
+            "https://S3.eu-south-1.amazonaws.com/bucket/car.png",
+        ] {
+            assert!(is_https_url(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn addresses_internal_names_ports_and_credentials_are_refused() {
+        for url in [
+            "http://cdn.example.com/1.jpg",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://127.0.0.1/x.jpg",
+            "https://10.0.0.1/x.jpg",
+            "https://0x7f.0.0.1/x.jpg",
+            "https://[::1]/x.jpg",
+            "https://localhost/x.jpg",
+            "https://api.localhost/x.jpg",
+            "https://metadata.google.internal/computeMetadata/v1/",
+            "https://printer.local/x.jpg",
+            "https://router.home.arpa/x.jpg",
+            "https://cdn.example.com:8443/x.jpg",
+            "https://user:pass@cdn.example.com/x.jpg",
+            "https://-bad.example.com/x.jpg",
+            "https://cdn..example.com/x.jpg",
+            "https://cdn.example.com/a b.jpg",
+        ] {
+            assert!(!is_https_url(url), "{url}");
+        }
+    }
 }

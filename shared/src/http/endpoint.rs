@@ -1,4 +1,5 @@
-//! The wrapper every HTTP function runs in: request id, error mapping, one log line per request.
+//! The wrapper every HTTP function runs in: request id, error mapping, hardening headers, one log
+//! line per request.
 
 use std::future::Future;
 use std::time::Instant;
@@ -8,6 +9,7 @@ use lambda_http::{Body, Request, RequestExt, Response, request::RequestContext};
 use tracing::Instrument;
 
 use crate::error::ApiError;
+use crate::http::hardening;
 use crate::http::request_id::{self, RequestId};
 
 /// One HTTP function: built once at cold start, then called for every request.
@@ -15,8 +17,8 @@ pub trait Endpoint: Send + Sync + 'static {
     fn handle(&self, req: Request) -> impl Future<Output = Result<Response<Body>, ApiError>> + Send;
 }
 
-/// Runs `endpoint` on `req`: errors become problem+json, every response carries `x-request-id`,
-/// and one log line records route, status and latency (never the query, body or headers).
+/// Runs `endpoint` on `req`: errors become problem+json, every response carries `x-request-id`
+/// and the hardening headers, and one log line records route, status and latency (never the query, body or headers).
 pub async fn serve<E: Endpoint>(endpoint: &E, mut req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = RequestId::of(&req);
@@ -38,6 +40,7 @@ pub async fn serve<E: Endpoint>(endpoint: &E, mut req: Request) -> Response<Body
             request_id::HEADER,
             HeaderValue::from_str(request_id.as_str()).expect("request ids are plain ASCII"),
         );
+        hardening::harden(response.headers_mut());
         tracing::info!(
             method,
             status = response.status().as_u16(),

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod context;
 pub mod endpoint;
+pub mod hardening;
 pub mod idempotency;
 pub mod page;
 pub mod path;
