@@ -126,6 +126,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         clock: Arc::new(SystemClock),
         admin: None,
         triggers: false,
+        trigger_retries: Default::default(),
     };
     let market = Marketplace::start(options).await?;
     let url = format!("{}/api/orders", market.url());

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod cors;
+pub mod dead_letters;
 pub mod dynamodb_local;
 pub mod filter_pattern;
 pub mod functions;

@@ -65,6 +65,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         clock: Arc::new(SystemClock),
         admin: admin_from_env()?,
         triggers: !args.no_triggers,
+        trigger_retries: Default::default(),
     };
     let marketplace = match Marketplace::start(options).await {
         Ok(marketplace) => marketplace,

@@ -21,10 +21,11 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::access::{self, OperationLog, RecordedPublisher};
+use crate::dead_letters::DeadLetters;
 use crate::functions::{self, HttpHandler, Role};
 use crate::outbox::Outbox;
 use crate::router::{Router, percent_decode};
-use crate::streams::{self, Subscriber};
+use crate::streams::{self, Failures, RetryWaits, Subscriber};
 use crate::tables::{self, TableError};
 use crate::template::{EnvValue, Function, Template, TemplateError};
 use crate::{cors, gateway};
@@ -45,6 +46,8 @@ pub struct Options {
     pub admin: Option<(Email, Password)>,
     /// Whether stream triggers run (off only to measure the HTTP paths alone).
     pub triggers: bool,
+    /// How long a failed stream record waits before it is delivered again.
+    pub trigger_retries: RetryWaits,
 }
 
 /// The ARN functions see for the notifications topic; the outbox stands in for it.
@@ -73,6 +76,8 @@ pub enum StartError {
 pub struct Marketplace {
     pub addr: SocketAddr,
     pub outbox: Arc<Outbox>,
+    /// The stream records triggers gave up on.
+    pub dead_letters: Arc<DeadLetters>,
     /// Every AWS operation each function made, for checking them against its policy.
     pub operations: Arc<OperationLog>,
     /// The admin account made sure of at start, if any.
@@ -86,6 +91,7 @@ pub struct Marketplace {
 struct State {
     router: Router<HttpHandler>,
     outbox: Arc<Outbox>,
+    dead_letters: Arc<DeadLetters>,
 }
 
 impl Marketplace {
@@ -148,15 +154,17 @@ impl Marketplace {
             .map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let (shutdown, stopped) = watch::channel(false);
+        let dead_letters = Arc::new(DeadLetters::default());
         if options.triggers {
             let client = streams_client(&options.dynamodb_endpoint);
-            streams::start(&app.dynamodb, client, &options.table_prefix, subscribers, stopped.clone())
+            let failures = Failures { dead_letters: Arc::clone(&dead_letters), waits: options.trigger_retries };
+            streams::start(&app.dynamodb, client, &options.table_prefix, subscribers, failures, stopped.clone())
                 .await
                 .map_err(StartError::Streams)?;
         }
-        let state = Arc::new(State { router, outbox: Arc::clone(&outbox) });
+        let state = Arc::new(State { router, outbox: Arc::clone(&outbox), dead_letters: Arc::clone(&dead_letters) });
         let server = tokio::spawn(serve(listener, state, stopped));
-        Ok(Self { addr, outbox, operations, admin, app, shutdown, server })
+        Ok(Self { addr, outbox, dead_letters, operations, admin, app, shutdown, server })
     }
 
     pub fn url(&self) -> String {
@@ -252,6 +260,7 @@ async fn handle(
     let origin = parts.headers.get(http::header::ORIGIN).cloned();
     let mut response = match (parts.method.as_str(), parts.uri.path()) {
         ("GET", "/_local/outbox") => local_outbox(&state.outbox, parts.uri.query()),
+        ("GET", "/_local/dead-letters") => json_response(state.dead_letters.list_json()),
         _ => route(&state, &parts, body, source).await,
     };
     cors::allow(origin, &mut response);
@@ -290,9 +299,14 @@ fn local_outbox(outbox: &Outbox, query: Option<&str>) -> http::Response<Full<Byt
             .find(|(k, _)| *k == "to")
             .map(|(_, v)| percent_decode(&v.replace('+', " ")))
     });
+    json_response(outbox.list_json(to.as_deref()))
+}
+
+/// One of the runner's own JSON answers (`/_local/...`).
+fn json_response(json: String) -> http::Response<Full<Bytes>> {
     http::Response::builder()
         .header(http::header::CONTENT_TYPE, "application/json")
-        .body(Full::new(Bytes::from(outbox.list_json(to.as_deref()))))
+        .body(Full::new(Bytes::from(json)))
         .expect("a JSON response always builds")
 }
 

@@ -3,6 +3,7 @@
 //! verification token of an account they registered locally).
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures::future::BoxFuture;
 use serde::Serialize;
@@ -14,6 +15,8 @@ pub struct Outbox {
     published: Mutex<Vec<Notification>>,
     /// Recipients whose next message fails to publish, as a delivery outage would.
     refused: Mutex<Vec<String>>,
+    /// Whether every message fails to publish, as while SNS is down.
+    down: AtomicBool,
 }
 
 #[derive(Serialize)]
@@ -27,6 +30,12 @@ impl Outbox {
         self.refused.lock().expect("outbox lock").push(to.to_owned());
     }
 
+    /// Makes every message fail to publish with 503 (`down`), as while SNS is unreachable, or
+    /// publish again.
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
     /// The JSON of `GET /_local/outbox`, filtered by recipient when `to` is given.
     pub fn list_json(&self, to: Option<&str>) -> String {
         let published = self.published.lock().expect("outbox lock");
@@ -38,8 +47,8 @@ impl Outbox {
 impl Publisher for Outbox {
     fn publish<'a>(&'a self, notification: &'a Notification) -> BoxFuture<'a, Result<(), ApiError>> {
         let mut refused = self.refused.lock().expect("outbox lock");
-        if let Some(at) = refused.iter().position(|to| addressed_to(notification, to)) {
-            refused.remove(at);
+        let refuse_once = refused.iter().position(|to| addressed_to(notification, to)).map(|at| refused.remove(at));
+        if refuse_once.is_some() || self.down.load(Ordering::SeqCst) {
             return Box::pin(async { Err(ApiError::Unavailable { retry_after_secs: 1 }) });
         }
         self.published.lock().expect("outbox lock").push(notification.clone());

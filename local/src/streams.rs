@@ -1,7 +1,10 @@
 //! Plays the part of Lambda's event source mappings for DynamoDB streams: polls each table's
 //! stream in DynamoDB Local, turns its records into the stream events a Lambda receives, applies
 //! each trigger's FilterCriteria from template.yaml, delivers records in batches of its BatchSize,
-//! and retries from the record a trigger reports failed (`ReportBatchItemFailures`).
+//! and retries from the record a trigger reports failed (`ReportBatchItemFailures`). A record still
+//! failing after the trigger's `MaximumRetryAttempts` is split off its batch (as
+//! `BisectBatchOnFunctionError` does), kept in the dead letters, and the records after it go on.
+//! An outage of DynamoDB only pauses the pollers: they read on from where they were once it is back.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -13,6 +16,7 @@ use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use futures::future::BoxFuture;
 use tokio::sync::watch;
 
+use crate::dead_letters::{DeadLetter, DeadLetters};
 use crate::filter_pattern;
 use crate::template::StreamSubscription;
 
@@ -25,8 +29,35 @@ pub struct Subscriber {
     pub handler: StreamHandler,
 }
 
-/// Attempts per batch before a record is given up on (AWS would send it to the dead-letter queue).
-const ATTEMPTS: u32 = 6;
+/// How long the runner waits before delivering a failed record again: `first`, then twice as long
+/// each time, at most `longest`.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryWaits {
+    pub first: Duration,
+    pub longest: Duration,
+}
+
+impl Default for RetryWaits {
+    /// Ten retries over about 22 s: long enough to ride out a restart of DynamoDB Local.
+    fn default() -> Self {
+        Self { first: Duration::from_millis(100), longest: Duration::from_secs(4) }
+    }
+}
+
+impl RetryWaits {
+    /// The wait before retry number `retry` (from 1).
+    fn before(&self, retry: u32) -> Duration {
+        self.first.checked_mul(1 << retry.saturating_sub(1).min(16)).map_or(self.longest, |d| d.min(self.longest))
+    }
+}
+
+/// Where given-up records go and how failed ones are retried.
+#[derive(Clone)]
+pub struct Failures {
+    pub dead_letters: Arc<DeadLetters>,
+    pub waits: RetryWaits,
+}
+
 const IDLE_POLL: Duration = Duration::from_millis(150);
 
 /// Starts one poller per table that has subscribers.
@@ -35,6 +66,7 @@ pub async fn start(
     streams: aws_sdk_dynamodbstreams::Client,
     table_prefix: &str,
     subscribers: Vec<Subscriber>,
+    failures: Failures,
     stopped: watch::Receiver<bool>,
 ) -> Result<(), String> {
     let mut by_table: HashMap<String, Vec<Subscriber>> = HashMap::new();
@@ -52,6 +84,7 @@ pub async fn start(
             streams: streams.clone(),
             stream_arn,
             subscribers,
+            failures: failures.clone(),
             iterators: HashMap::new(),
             last_delivered: HashMap::new(),
             seen: HashSet::new(),
@@ -65,6 +98,7 @@ struct Poller {
     streams: aws_sdk_dynamodbstreams::Client,
     stream_arn: String,
     subscribers: Vec<Subscriber>,
+    failures: Failures,
     /// Open shards and where reading them goes on.
     iterators: HashMap<String, String>,
     /// The last sequence number delivered from each shard, to resume after when an iterator expires.
@@ -146,7 +180,7 @@ impl Poller {
                 out.records.unwrap_or_default().into_iter().map(|r| to_event_record(r, &self.stream_arn)).collect();
             delivered += records.len();
             for subscriber in &self.subscribers {
-                deliver(subscriber, &records).await;
+                deliver(subscriber, &shard, &records, &self.failures).await;
             }
             if let Some(last) = records.last().and_then(|r| r.change.sequence_number.clone()) {
                 self.last_delivered.insert(shard, last);
@@ -157,8 +191,8 @@ impl Poller {
 }
 
 /// Sends the records that pass the subscriber's filters, batch by batch, retrying from a reported
-/// failure.
-async fn deliver(subscriber: &Subscriber, records: &[EventRecord]) {
+/// failure; a record that fails every retry is given up on alone, and delivery goes on after it.
+async fn deliver(subscriber: &Subscriber, shard: &str, records: &[EventRecord], failures: &Failures) {
     let patterns = &subscriber.subscription.patterns;
     let selected: Vec<EventRecord> = records
         .iter()
@@ -170,7 +204,9 @@ async fn deliver(subscriber: &Subscriber, records: &[EventRecord]) {
         .collect();
     for batch in selected.chunks(subscriber.subscription.batch_size.max(1)) {
         let mut pending = batch.to_vec();
-        for attempt in 1..=ATTEMPTS {
+        // Retries of the record at the head of `pending`, the one that failed last.
+        let mut retries = 0;
+        while !pending.is_empty() {
             let mut event = Event::default();
             event.records = pending.clone();
             let response = (subscriber.handler)(event).await;
@@ -179,12 +215,19 @@ async fn deliver(subscriber: &Subscriber, records: &[EventRecord]) {
             };
             let from =
                 pending.iter().position(|r| r.change.sequence_number.as_deref() == Some(failed.as_str())).unwrap_or(0);
-            pending.drain(..from);
-            if attempt == ATTEMPTS {
-                tracing::error!(function = %subscriber.function, sequence_number = %failed, "gave up on a stream record (dead letter)");
-            } else {
-                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+            if from > 0 {
+                pending.drain(..from);
+                retries = 0;
             }
+            if retries == subscriber.subscription.max_retries {
+                let given_up = pending.remove(0);
+                tracing::error!(function = %subscriber.function, sequence_number = %failed, "gave up on a stream record (dead letter)");
+                failures.dead_letters.push(DeadLetter::of(&subscriber.function, shard, &given_up, retries + 1));
+                retries = 0;
+                continue;
+            }
+            retries += 1;
+            tokio::time::sleep(failures.waits.before(retries)).await;
         }
     }
 }

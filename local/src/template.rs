@@ -31,13 +31,16 @@ pub struct Function {
     pub permissions: Permissions,
 }
 
-/// A `DynamoDB` event of a function: which table's stream, how many records at once, and the
-/// FilterCriteria patterns (a record reaches the function if any pattern matches).
+/// A `DynamoDB` event of a function: which table's stream, how many records at once, the
+/// FilterCriteria patterns (a record reaches the function if any pattern matches), and how often a
+/// failing record is retried before it goes to the dead-letter destination.
 #[derive(Debug, Clone)]
 pub struct StreamSubscription {
     pub table: String,
     pub batch_size: usize,
     pub patterns: Vec<serde_json::Value>,
+    /// `MaximumRetryAttempts`; the template sets it on every trigger, 10 where it would not.
+    pub max_retries: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,6 +196,7 @@ fn parse_stream(id: &str, props: &Value) -> Result<StreamSubscription, TemplateE
     }
     .ok_or_else(|| shape(format!("{id}: Stream must be !GetAtt <Table>.StreamArn")))?;
     let batch_size = props.get("BatchSize").and_then(Value::as_u64).unwrap_or(100) as usize;
+    let max_retries = props.get("MaximumRetryAttempts").and_then(Value::as_u64).unwrap_or(10) as u32;
     let filters = props.get("FilterCriteria").and_then(|f| f.get("Filters")).and_then(Value::as_sequence);
     let patterns = filters
         .into_iter()
@@ -205,7 +209,7 @@ fn parse_stream(id: &str, props: &Value) -> Result<StreamSubscription, TemplateE
             serde_json::from_str(text).map_err(|e| shape(format!("{id}: filter pattern is not JSON: {e}")))
         })
         .collect::<Result<_, _>>()?;
-    Ok(StreamSubscription { table, batch_size, patterns })
+    Ok(StreamSubscription { table, batch_size, patterns, max_retries })
 }
 
 fn env_value(value: &Value) -> Option<EnvValue> {

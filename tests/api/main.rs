@@ -11,6 +11,7 @@ mod accounts_tokens;
 mod admin_cli;
 mod categories;
 mod cursors;
+mod faults;
 mod free_text;
 mod health;
 mod least_privilege;

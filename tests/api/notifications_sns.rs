@@ -2,12 +2,9 @@
 //! `type`, `userId` and `channels` message attributes delivery channels filter on, and a channel
 //! subscribed with a filter policy on `channels` gets only what may go by it.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use shared::App;
 use shared::accounts::Channel;
-use shared::config::{Config, vars};
 use shared::ids::UserId;
 use shared::notify::{Notification, NotificationType};
 use souk_tests::client::Client;
@@ -97,14 +94,7 @@ fn envelope(received: &str) -> serde_json::Value {
 async fn a_published_notification_reaches_subscribers_with_its_attributes_and_only_on_its_channels() {
     let endpoint = moto::endpoint().await;
     let name = format!("notifications-{}", ulid::Ulid::new());
-    let sns = aws_sdk_sns::Client::from_conf(
-        aws_sdk_sns::Config::builder()
-            .behavior_version(aws_sdk_sns::config::BehaviorVersion::latest())
-            .region(aws_sdk_sns::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_sns::config::Credentials::new("test", "test", None, None, "test"))
-            .endpoint_url(&endpoint)
-            .build(),
-    );
+    let sns = moto::sns().await;
     let topic_arn = sns.create_topic().name(&name).send().await.unwrap().topic_arn.unwrap();
     let http = Client::new(endpoint.clone());
     let everything = subscribed_queue(&http, &sns, &topic_arn, &name, None).await;
@@ -112,13 +102,6 @@ async fn a_published_notification_reaches_subscribers_with_its_attributes_and_on
     let email =
         subscribed_queue(&http, &sns, &topic_arn, &format!("{name}-email"), Some(r#"{"channels":["email"]}"#)).await;
 
-    // The publisher exactly as a function builds it from its environment.
-    let vars = HashMap::from([
-        (vars::DYNAMODB_ENDPOINT, "http://127.0.0.1:9".to_owned()),
-        (vars::SNS_ENDPOINT, endpoint.clone()),
-        (vars::NOTIFICATIONS_TOPIC_ARN, topic_arn.clone()),
-    ]);
-    let app = App::new(Config::from_vars(|n| vars.get(n).cloned())).await;
     let user_id = UserId::new();
     let notification = Notification {
         id: None,
@@ -130,7 +113,7 @@ async fn a_published_notification_reaches_subscribers_with_its_attributes_and_on
         body: "Your order is now shipped.".into(),
         data: serde_json::json!({ "status": "shipped" }),
     };
-    app.publisher().unwrap().publish(&notification).await.unwrap();
+    moto::function_publisher(&endpoint, &topic_arn).await.publish(&notification).await.unwrap();
 
     let published = envelope(&receive(&http, &everything, 20).await);
     assert_eq!(published["TopicArn"], topic_arn);

@@ -52,10 +52,16 @@ impl TestMarketplace {
 
     /// A marketplace over the tables named with `prefix`, created if they do not exist yet.
     pub async fn spawn_with_prefix(prefix: &str) -> Self {
+        Self::spawn_with(database::endpoint().await, prefix, |_| {}).await
+    }
+
+    /// A marketplace over the DynamoDB at `dynamodb_endpoint` and the tables named with `prefix`,
+    /// started with the options `adjust` leaves.
+    pub async fn spawn_with(dynamodb_endpoint: String, prefix: &str, adjust: impl FnOnce(&mut Options)) -> Self {
         let clock = Arc::new(ManualClock::new(Timestamp::now()));
-        let options = Options {
+        let mut options = Options {
             addr: "127.0.0.1:0".parse().unwrap(),
-            dynamodb_endpoint: database::endpoint().await,
+            dynamodb_endpoint,
             table_prefix: prefix.to_owned(),
             parameters: HashMap::from([
                 ("CursorSecret".to_owned(), CURSOR_SECRET.to_owned()),
@@ -65,7 +71,9 @@ impl TestMarketplace {
             clock: clock.clone(),
             admin: Some((Email::parse(ADMIN_EMAIL).unwrap(), Password::parse(ADMIN_PASSWORD, &[]).unwrap())),
             triggers: true,
+            trigger_retries: Default::default(),
         };
+        adjust(&mut options);
         let marketplace = Marketplace::start(options).await.expect("the marketplace starts");
         let client = client::Client::new(marketplace.url());
         Self { marketplace, client, table_prefix: prefix.to_owned(), clock }

@@ -31,3 +31,18 @@ impl TestMarketplace {
         self.marketplace.outbox.refuse_next(to);
     }
 }
+
+impl TestMarketplace {
+    /// Makes every message fail to publish (`down`), as while the notifications topic is
+    /// unreachable, or publish again.
+    pub fn set_topic_down(&self, down: bool) {
+        self.marketplace.outbox.set_down(down);
+    }
+
+    /// `GET /_local/dead-letters`: the stream records triggers gave up on, oldest first.
+    pub async fn dead_letters(&self) -> Vec<Value> {
+        let response = self.get("/_local/dead-letters").await;
+        assert_eq!(response.status, 200);
+        response.json()["items"].as_array().unwrap().clone()
+    }
+}

@@ -33,3 +33,22 @@ impl TestMarketplace {
         self.post_as(&who.access_token, &format!("/api/orders/{order}/status"), &json!({ "status": status })).await
     }
 }
+
+/// Someone to buy from and someone who buys: an approved vendor with one product in stock, and a
+/// verified customer.
+pub struct Shop {
+    pub vendor: Session,
+    pub product: String,
+    pub buyer: Session,
+}
+
+impl TestMarketplace {
+    /// A [`Shop`]: vendor `<name>-vendor@example.com` with `stock` units of one product, buyer
+    /// `<name>-buyer@example.com`.
+    pub async fn shop(&self, name: &str, stock: u32) -> Shop {
+        let vendor = self.approved_vendor(&format!("{name}-vendor@example.com")).await;
+        let product = self.new_product(&vendor, "Brake pads", stock, 1_500).await;
+        let buyer = self.verified_customer(&format!("{name}-buyer@example.com")).await;
+        Shop { vendor, product, buyer }
+    }
+}
