@@ -19,4 +19,4 @@ java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLoc
 java_pid=$!
 trap 'kill $java_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.5; done
-target/release/examples/checkout_bench "http://127.0.0.1:$port" "$REQUESTS"
+"${CARGO_TARGET_DIR:-target}"/release/examples/checkout_bench "http://127.0.0.1:$port" "$REQUESTS"

@@ -35,7 +35,11 @@ async fn an_admin_tells_a_user_or_a_role_and_each_reads_their_own_inbox() {
     assert_eq!(inbox["items"][1]["data"], json!({ "promo": "EID" }));
     assert_eq!(inbox["items"][1]["read"], false);
     assert_eq!(market.inbox(&karim).await["unreadCount"], 1);
-    assert!(market.outbox(mona.user_id()).await.iter().any(|n| n["type"] == "announcement" && n["subject"] == "مرحباً"));
+    // Published after it is stored in the inbox, so a moment later.
+    eventually("the announcement is published", || async {
+        market.outbox(mona.user_id()).await.iter().any(|n| n["type"] == "announcement" && n["subject"] == "مرحباً")
+    })
+    .await;
 
     let first = inbox["items"][1]["id"].as_str().unwrap().to_owned();
     for _ in 0..2 {

@@ -234,13 +234,15 @@ async fn the_whole_story_notifies_both_sides_and_keeps_the_history() {
             && market.inbox(&customer).await["items"].as_array().unwrap().iter().any(|n| n["type"] == "order_created")
     })
     .await;
-    assert!(
+    // Published after it is stored in the inbox, so a moment later.
+    eventually("the vendor's message is published", || async {
         market
             .outbox(vendor.user_id())
             .await
             .iter()
             .any(|n| n["type"] == "order_received" && n["data"]["orderId"] == order.as_str())
-    );
+    })
+    .await;
 
     for status in ["confirmed", "shipped", "delivered"] {
         market.clock.advance(std::time::Duration::from_secs(60));

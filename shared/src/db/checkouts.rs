@@ -63,7 +63,7 @@ impl CheckoutRepo {
         let build = || -> Result<Vec<TransactWriteItem>, ApiError> {
             let mut items = Vec::with_capacity(takes.len() + 2 * orders.len() + 1);
             for take in takes {
-                items.push(self.stock.set_stock(take.product, take.product.stock - take.quantity, now)?);
+                items.push(self.stock.take(take.product, take.quantity, now)?);
             }
             for order in orders {
                 items.push(self.orders.put_order(order)?);

@@ -6,9 +6,9 @@
 //! A move writes in one transaction with what must change with it (an order that ends is counted
 //! down from its seller's open orders: see `db::open_orders`).
 //!
-//! Stock is taken with an optimistic condition on each product's stock and status as they were
-//! read, in the same transaction that writes the orders (and the idempotency record): all or
-//! nothing, and never below zero. A product's status follows its stock within that transaction.
+//! Stock is taken (see `db::stock`) in the same transaction that writes the orders (and the
+//! idempotency record): all or nothing, and never below zero. A product's status follows its stock
+//! within that transaction.
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::Serialize;

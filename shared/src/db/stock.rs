@@ -1,6 +1,11 @@
-//! Product stock changed together with orders: taken at checkout, returned on cancellation. Each
-//! change is conditional on the stock and status as read, so concurrent changes never lose an
-//! update or go below zero; the status follows the stock in the same write.
+//! Product stock changed together with orders: taken at checkout, returned on cancellation. No
+//! change loses an update or goes below zero, and the status follows the stock in the same write.
+//!
+//! Taking is a conditional decrement, so buyers of one popular part do not undo each other: while
+//! more than the quantity is left, `stock > :quantity` is all it needs (the product stays active,
+//! whatever others took meanwhile). Taking the last units must also mark the product `sold_out`,
+//! which a decrement cannot decide, so that write holds only if exactly those units are left.
+//! Returning is conditional on the stock and status as read.
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
@@ -34,14 +39,33 @@ impl StockRepo {
         })
     }
 
+    /// Takes `quantity` of `product` (as read: active, with at least `quantity` in stock).
+    pub(crate) fn take(&self, product: &Product, quantity: u32, now: Timestamp) -> Result<TransactWriteItem, ApiError> {
+        let update = Update::builder()
+            .table_name(&self.products)
+            .key("id", s(product.id))
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":quantity", n(quantity))
+            .expression_attribute_values(":active", status_value(ProductStatus::Active))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", s(now));
+        let update = if product.stock > quantity {
+            update
+                .update_expression("SET stock = stock - :quantity, version = version + :one, updatedAt = :now")
+                .condition_expression("stock > :quantity AND #status = :active")
+        } else {
+            update
+                .update_expression("SET stock = :zero, #status = :sold_out, version = version + :one, updatedAt = :now")
+                .condition_expression("stock = :quantity AND #status = :active")
+                .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":sold_out", status_value(ProductStatus::SoldOut))
+        };
+        Ok(TransactWriteItem::builder().update(update.build().map_err(ApiError::internal)?).build())
+    }
+
     /// Sets a product's stock from what was read to `stock`, if nobody changed it in between; its
     /// status follows (`sold_out` at zero, `active` again when stock returns).
-    pub(crate) fn set_stock(
-        &self,
-        product: &Product,
-        stock: u32,
-        now: Timestamp,
-    ) -> Result<TransactWriteItem, ApiError> {
+    fn set_stock(&self, product: &Product, stock: u32, now: Timestamp) -> Result<TransactWriteItem, ApiError> {
         let status = match (product.status, stock) {
             (ProductStatus::Archived, _) => ProductStatus::Archived,
             (_, 0) => ProductStatus::SoldOut,
