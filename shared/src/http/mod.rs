@@ -6,6 +6,7 @@ pub mod body;
 pub mod context;
 pub mod endpoint;
 pub mod idempotency;
+mod json_value;
 pub mod page;
 pub mod path;
 pub mod problem;
