@@ -25,12 +25,20 @@ mkdir -p .souk/dynamodb-local
 ln -s "$PWD/.souk/dynamodb-local" "$data/dynamodb-local"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 api="http://127.0.0.1:$port"
-"$runner" --addr "127.0.0.1:$port" --data-dir "$data" > "$data/runner.log" 2>&1 &
-pid=$!
-for _ in $(seq 300); do
-  curl -fs "$api/api/health" > /dev/null && break
-  kill -0 $pid 2>/dev/null || { cat "$data/runner.log"; exit 1; }
-  sleep 1
+# Up to three starts: on a loaded machine creating the tables can time out.
+for attempt in 1 2 3; do
+  "$runner" --addr "127.0.0.1:$port" --data-dir "$data" > "$data/runner.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 300); do
+    curl -fs "$api/api/health" > /dev/null && break 2
+    kill -0 $pid 2>/dev/null || break
+    sleep 1
+  done
+  cat "$data/runner.log"
+  kill $pid 2>/dev/null || true
+  wait $pid 2>/dev/null || true
+  pid=
+  [ $attempt -lt 3 ] || exit 1
 done
 eval "$(python3 tests/contract/accounts.py "$api")"
 failed=()
