@@ -1,7 +1,11 @@
-"""Makes one account per role on a running local marketplace and prints their credentials as
-shell assignments: a verified customer, an approved vendor, and the admin the runner was started
-with. Only the standard library, only the local runner's own routes (the outbox gives the
-verification token, as it does a developer)."""
+"""Signs in one account per role on a running local marketplace: a verified customer, an approved
+vendor, and the admin the runner was started with. Only the standard library, only the local
+runner's own routes (the outbox gives the verification token, as it does a developer).
+
+    accounts.py URL          makes the accounts; prints the refresh token of each one's session
+                             as shell assignments (CUSTOMER_SESSION, VENDOR_SESSION, ADMIN_SESSION)
+    accounts.py URL SESSION  prints a fresh access token of that session
+"""
 
 import json
 import os
@@ -44,7 +48,7 @@ def verified(email, name):
 def approved_vendor(email, admin):
     session = verified(email, "Nile Motors")
     if session["user"]["role"] == "vendor":
-        return
+        return session
     application = {
         "businessName": "معرض النيل للسيارات", "businessType": "dealer", "phone": "01012345678",
         "governorate": "giza", "city": "Dokki", "address": "12 Tahrir St, Dokki",
@@ -56,17 +60,26 @@ def approved_vendor(email, admin):
     assert status == 200, (status, body)
     for _ in range(100):
         _, body = call("POST", "/api/auth/refresh", {"refreshToken": session["refreshToken"]})
-        if body and body.get("user", {}).get("role") == "vendor":
-            return
         session = body or session
+        if session["user"]["role"] == "vendor":
+            return session
         time.sleep(0.2)
     raise SystemExit("the vendor role never arrived")
 
 
+def access_token(refresh_token):
+    status, session = call("POST", "/api/auth/refresh", {"refreshToken": refresh_token})
+    assert status == 200, (status, session)
+    return session["accessToken"]
+
+
+if len(sys.argv) > 2:
+    print(access_token(sys.argv[2]))
+    sys.exit()
 admin_email, admin_password = os.environ["SOUK_ADMIN_EMAIL"], os.environ["SOUK_ADMIN_PASSWORD"]
 status, admin = call("POST", "/api/auth/login", {"email": admin_email, "password": admin_password})
 assert status == 200, status
-verified("fuzz-customer@example.com", "منى حسن")
-approved_vendor("fuzz-vendor@example.com", admin)
-print(f"CUSTOMER_EMAIL=fuzz-customer@example.com CUSTOMER_PASSWORD='{PASSWORD}'")
-print(f"VENDOR_EMAIL=fuzz-vendor@example.com VENDOR_PASSWORD='{PASSWORD}'")
+customer = verified("fuzz-customer@example.com", "منى حسن")
+vendor = approved_vendor("fuzz-vendor@example.com", admin)
+for role, session in (("CUSTOMER", customer), ("VENDOR", vendor), ("ADMIN", admin)):
+    print(f"{role}_SESSION={session['refreshToken']}")

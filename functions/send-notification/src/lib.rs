@@ -10,7 +10,7 @@ use shared::error::FieldErrors;
 use shared::fields::text;
 use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, header, idempotency};
 use shared::ids::{NotificationId, UserId};
-use shared::notify::announcement::Audience;
+use shared::notify::announcement::{self, Audience};
 use shared::services::announcer::{Announcer, Draft};
 use shared::{ApiError, App};
 
@@ -81,6 +81,8 @@ fn draft(request: SendRequest) -> Result<Draft, ApiError> {
         (None, Some(role)) => Audience::Role(role),
         _ => return Err(ApiError::validation("audience", "must name exactly one of userId or role")),
     };
-    let data = serde_json::Value::Object(request.data.unwrap_or_default());
+    let data = request.data.unwrap_or_default();
+    announcement::check_data(&data).map_err(|message| ApiError::validation("data", message))?;
+    let data = serde_json::Value::Object(data);
     Ok(Draft { audience, title, body, data })
 }

@@ -1,13 +1,15 @@
 //! JSON request bodies: `application/json` only, at most 64 KiB, unknown fields rejected.
 //!
 //! Unknown fields are rejected by the request types themselves (`#[serde(deny_unknown_fields)]`);
-//! this module turns serde's complaint into a field-level `validation_failed`.
+//! this module turns serde's complaint into a field-level `validation_failed`. The body is read as
+//! JSON Schema reads JSON (see [`JsonValue`]): `298.0` is an integer, and only an object is an object.
 
 use http::header::CONTENT_TYPE;
 use lambda_http::Request;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
+use crate::http::json_value::JsonValue;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -20,10 +22,8 @@ pub fn json<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     if !is_json(req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok())) {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| ApiError::Validation(vec![field_error(&e)]))?;
-    de.end().map_err(|_| ApiError::validation("body", NOT_JSON))?;
-    Ok(value)
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| ApiError::validation("body", NOT_JSON))?;
+    serde_path_to_error::deserialize(JsonValue(&value)).map_err(|e| ApiError::Validation(vec![field_error(&e)]))
 }
 
 const NOT_JSON: &str = "the body is not valid JSON";
@@ -119,6 +119,18 @@ mod tests {
         let err = json::<Input>(&request(Some("application/json"), r#"{"name":"a","quantity":1000}"#)).unwrap_err();
         let ApiError::Validation(errors) = err else { panic!("expected validation error") };
         assert_eq!(errors[0].field, "quantity");
+    }
+
+    #[test]
+    fn reads_whole_number_floats_as_integers_and_refuses_an_array_for_an_object() {
+        let input: Input = json(&request(Some("application/json"), r#"{"name":"a","quantity":2.0}"#)).unwrap();
+        assert_eq!(input.quantity, 2);
+        let err = json::<Input>(&request(Some("application/json"), r#"["a", 2]"#)).unwrap_err();
+        let ApiError::Validation(errors) = err else { panic!("expected validation error") };
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].message.as_str()),
+            ("body", "invalid type: sequence, expected struct Input")
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod context;
 pub mod endpoint;
 pub mod hardening;
 pub mod idempotency;
+mod json_value;
 pub mod page;
 pub mod path;
 pub mod problem;
