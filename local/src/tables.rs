@@ -1,6 +1,9 @@
 //! Creates the tables of template.yaml in DynamoDB Local, exactly as declared there (keys, indexes,
 //! streams), under a name prefix so several marketplaces (one per test) can share one database.
 
+use std::time::Duration;
+
+use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
     ScalarAttributeType, StreamSpecification, StreamViewType,
@@ -40,6 +43,14 @@ pub async fn create_all_with(
     prefix: &str,
     streams: Streams,
 ) -> Result<(), TableError> {
+    // Creating tables is set-up, not a request: a loaded DynamoDB Local may take far longer than the
+    // few seconds a function waits for a read or write.
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(60))
+        .operation_timeout(Duration::from_secs(120))
+        .build();
+    let client = &aws_sdk_dynamodb::Client::from_conf(client.config().to_builder().timeout_config(timeouts).build());
     let creations = template.tables.iter().map(|table| create(client, table, prefix, streams));
     for result in futures::future::join_all(creations).await {
         result?;
