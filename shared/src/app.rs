@@ -4,6 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use crate::accounts::tokens::TokenIssuer;
 use crate::clock::{Clock, SystemClock};
@@ -33,14 +35,16 @@ impl App {
     }
 
     pub async fn new(config: Config) -> Self {
+        let http = https_client();
         let aws = match config.dynamodb_endpoint() {
             Some(_) => None,
-            None => Some(aws_config::defaults(BehaviorVersion::latest()).load().await),
+            None => Some(aws_config::defaults(BehaviorVersion::latest()).http_client(http.clone()).load().await),
         };
         let dynamodb = match config.dynamodb_endpoint() {
             Some(endpoint) => aws_sdk_dynamodb::Client::from_conf(
                 aws_sdk_dynamodb::Config::builder()
                     .behavior_version(BehaviorVersion::latest())
+                    .http_client(http.clone())
                     .region(Region::new(LOCAL_REGION))
                     .credentials_provider(local_credentials())
                     .endpoint_url(endpoint)
@@ -55,10 +59,10 @@ impl App {
                     .build(),
             ),
         };
-        let publisher = config
-            .get(vars::NOTIFICATIONS_TOPIC_ARN)
-            .map(|topic| Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref()), topic)) as Arc<dyn Publisher>);
-        let config = with_stored_secrets(config, aws.as_ref()).await;
+        let publisher = config.get(vars::NOTIFICATIONS_TOPIC_ARN).map(|topic| {
+            Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref(), &http), topic)) as Arc<dyn Publisher>
+        });
+        let config = with_stored_secrets(config, aws.as_ref(), &http).await;
         Self { config, dynamodb, clock: Arc::new(SystemClock), publisher }
     }
 
@@ -98,6 +102,23 @@ impl App {
 
 const LOCAL_REGION: &str = "us-east-1";
 
+/// The roots of Amazon Trust Services, the certificate authority of every AWS service endpoint
+/// the functions call (DynamoDB, SNS, SSM), compiled in.
+const AWS_ROOTS: &[u8] = include_bytes!("app/aws_roots.pem");
+
+/// The HTTP(S) client of every SDK client: rustls over aws-lc, trusting [`AWS_ROOTS`] only. The
+/// SDK's default client reads the system's CA bundle and then every file of its certificate
+/// directory when a client is built, which was most of a cold start; this one reads no file.
+/// The local emulators are plain `http://` and need no roots.
+fn https_client() -> SharedHttpClient {
+    let roots = TrustStore::empty().with_pem_certificate(AWS_ROOTS);
+    let tls = TlsContext::builder().with_trust_store(roots).build().expect("a trust store of PEM roots is valid");
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+        .tls_context(tls)
+        .build_https()
+}
+
 /// Emulators accept any credentials; nothing is read from ~/.aws locally.
 fn local_credentials() -> Credentials {
     Credentials::new("local", "local", None, None, "souk-local")
@@ -112,11 +133,12 @@ fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>) -> aws_sdk_sns::Client {
+fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>, http: &SharedHttpClient) -> aws_sdk_sns::Client {
     match (config.get(vars::SNS_ENDPOINT), aws) {
         (Some(endpoint), _) => aws_sdk_sns::Client::from_conf(
             aws_sdk_sns::Config::builder()
                 .behavior_version(BehaviorVersion::latest())
+                .http_client(http.clone())
                 .region(aws_sdk_sns::config::Region::new(LOCAL_REGION))
                 .credentials_provider(local_credentials())
                 .endpoint_url(endpoint)
@@ -130,6 +152,7 @@ fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>) -> aws_sdk_s
         (None, None) => aws_sdk_sns::Client::from_conf(
             aws_sdk_sns::Config::builder()
                 .behavior_version(BehaviorVersion::latest())
+                .http_client(http.clone())
                 .region(aws_sdk_sns::config::Region::new(LOCAL_REGION))
                 .credentials_provider(local_credentials())
                 .build(),
@@ -145,12 +168,16 @@ const STORED_SECRETS: &[(&str, &str)] =
 /// `config` with each secret read from the SSM parameter it names, unless it holds the secret
 /// inline (local development). A parameter that cannot be read leaves its secret missing, so the
 /// functions that need it fail their cold start; the log says which parameter it was.
-async fn with_stored_secrets(mut config: Config, aws: Option<&aws_config::SdkConfig>) -> Config {
+async fn with_stored_secrets(
+    mut config: Config,
+    aws: Option<&aws_config::SdkConfig>,
+    http: &SharedHttpClient,
+) -> Config {
     for &(parameter, secret) in STORED_SECRETS {
         let Some(name) = config.get(parameter).filter(|_| config.get(secret).is_none()).map(str::to_owned) else {
             continue;
         };
-        match stored_parameter(&name, &config, aws).await {
+        match stored_parameter(&name, &config, aws, http).await {
             Ok(value) => config = config.with(secret, value),
             Err(reason) => tracing::error!(parameter = name, %reason, "cannot read a secret"),
         }
@@ -159,18 +186,26 @@ async fn with_stored_secrets(mut config: Config, aws: Option<&aws_config::SdkCon
 }
 
 /// A SecureString of SSM Parameter Store, or why it could not be read.
-async fn stored_parameter(name: &str, config: &Config, aws: Option<&aws_config::SdkConfig>) -> Result<String, String> {
+async fn stored_parameter(
+    name: &str,
+    config: &Config,
+    aws: Option<&aws_config::SdkConfig>,
+    http: &SharedHttpClient,
+) -> Result<String, String> {
     let client = match (config.get(vars::SSM_ENDPOINT), aws) {
         (Some(endpoint), _) => aws_sdk_ssm::Client::from_conf(
             aws_sdk_ssm::Config::builder()
                 .behavior_version(BehaviorVersion::latest())
+                .http_client(http.clone())
                 .region(aws_sdk_ssm::config::Region::new(LOCAL_REGION))
                 .credentials_provider(local_credentials())
                 .endpoint_url(endpoint)
                 .build(),
         ),
         (None, Some(aws)) => aws_sdk_ssm::Client::new(aws),
-        (None, None) => aws_sdk_ssm::Client::new(&aws_config::defaults(BehaviorVersion::latest()).load().await),
+        (None, None) => aws_sdk_ssm::Client::new(
+            &aws_config::defaults(BehaviorVersion::latest()).http_client(http.clone()).load().await,
+        ),
     };
     let output = client
         .get_parameter()
@@ -180,4 +215,22 @@ async fn stored_parameter(name: &str, config: &Config, aws: Option<&aws_config::
         .await
         .map_err(|e| aws_sdk_ssm::error::DisplayErrorContext(e).to_string())?;
     output.parameter.and_then(|p| p.value).ok_or_else(|| "parameter has no value".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Building a client loads its trust store, and the SDK panics on a root it cannot parse.
+    #[test]
+    fn the_compiled_in_roots_load() {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .http_client(https_client())
+            .region(Region::new(LOCAL_REGION))
+            .credentials_provider(local_credentials())
+            .build();
+        let _ = aws_sdk_dynamodb::Client::from_conf(config);
+        assert_eq!(String::from_utf8_lossy(AWS_ROOTS).matches("-----BEGIN CERTIFICATE-----").count(), 5);
+    }
 }
