@@ -3,7 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_config::SdkConfig;
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
+use aws_sdk_dynamodb::config::{
+    BehaviorVersion, Credentials, Region, SharedCredentialsProvider, retry::RetryConfig, timeout::TimeoutConfig,
+};
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
@@ -29,40 +33,46 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
-    /// Reads the environment and builds the SDK clients (the Lambda cold-start path).
+    /// Reads the environment and builds the SDK clients (the Lambda cold-start path). Lambda
+    /// gives every function its region and its role's credentials as variables; reading only
+    /// those, instead of running the SDK's provider chains (profiles, SSO, STS, instance metadata),
+    /// keeps that code out of the function binaries and its work out of the cold start.
     pub async fn from_env() -> Self {
-        Self::new(Config::from_env()).await
+        let config = Config::from_env();
+        let aws = match config.dynamodb_endpoint() {
+            Some(_) => local_sdk_config(),
+            None => sdk_config(
+                std::env::var("AWS_REGION").ok().map(Region::new),
+                SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
+            ),
+        };
+        Self::with_sdk_config(config, &aws).await
     }
 
+    /// The clients of a command run by hand (the admin CLI) or of tests: in AWS, the SDK's default
+    /// providers find the region and credentials (profiles, SSO, ...).
     pub async fn new(config: Config) -> Self {
-        let http = https_client();
         let aws = match config.dynamodb_endpoint() {
-            Some(_) => None,
-            None => Some(aws_config::defaults(BehaviorVersion::latest()).http_client(http.clone()).load().await),
+            Some(_) => local_sdk_config(),
+            None => aws_config::defaults(BehaviorVersion::latest()).http_client(https_client()).load().await,
         };
-        let dynamodb = match config.dynamodb_endpoint() {
-            Some(endpoint) => aws_sdk_dynamodb::Client::from_conf(
-                aws_sdk_dynamodb::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .http_client(http.clone())
-                    .region(Region::new(LOCAL_REGION))
-                    .credentials_provider(local_credentials())
-                    .endpoint_url(endpoint)
-                    .timeout_config(timeouts())
-                    .retry_config(RetryConfig::standard().with_max_attempts(2))
-                    .build(),
-            ),
-            None => aws_sdk_dynamodb::Client::from_conf(
-                aws_sdk_dynamodb::config::Builder::from(aws.as_ref().expect("loaded above"))
-                    .timeout_config(timeouts())
-                    .retry_config(RetryConfig::standard().with_max_attempts(3))
-                    .build(),
-            ),
-        };
+        Self::with_sdk_config(config, &aws).await
+    }
+
+    async fn with_sdk_config(config: Config, aws: &SdkConfig) -> Self {
+        // Emulators answer at once or not at all: fewer attempts.
+        let attempts = if config.dynamodb_endpoint().is_some() { 2 } else { 3 };
+        let mut dynamodb = aws_sdk_dynamodb::config::Builder::from(aws)
+            .timeout_config(timeouts())
+            .retry_config(RetryConfig::standard().with_max_attempts(attempts));
+        dynamodb.set_endpoint_url(config.dynamodb_endpoint().map(str::to_owned));
+        let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb.build());
         let publisher = config.get(vars::NOTIFICATIONS_TOPIC_ARN).map(|topic| {
-            Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref(), &http), topic)) as Arc<dyn Publisher>
+            let mut sns = aws_sdk_sns::config::Builder::from(aws).timeout_config(timeouts());
+            sns.set_endpoint_url(config.get(vars::SNS_ENDPOINT).map(str::to_owned));
+            Arc::new(SnsPublisher::new(aws_sdk_sns::Client::from_conf(sns.build()), topic)) as Arc<dyn Publisher>
         });
-        let config = with_stored_secrets(config, aws.as_ref(), &http).await;
+        let config = with_stored_secrets(config, aws).await;
         Self { config, dynamodb, clock: Arc::new(SystemClock), publisher }
     }
 
@@ -124,6 +134,19 @@ fn local_credentials() -> Credentials {
     Credentials::new("local", "local", None, None, "souk-local")
 }
 
+fn local_sdk_config() -> SdkConfig {
+    sdk_config(Some(Region::new(LOCAL_REGION)), SharedCredentialsProvider::new(local_credentials()))
+}
+
+fn sdk_config(region: Option<Region>, credentials: SharedCredentialsProvider) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .http_client(https_client())
+        .region(region)
+        .credentials_provider(credentials)
+        .build()
+}
+
 /// Timeouts short enough that an unreachable service turns into a quick 503, not a hung request.
 fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
@@ -131,33 +154,6 @@ fn timeouts() -> TimeoutConfig {
         .operation_attempt_timeout(Duration::from_secs(3))
         .operation_timeout(Duration::from_secs(8))
         .build()
-}
-
-fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>, http: &SharedHttpClient) -> aws_sdk_sns::Client {
-    match (config.get(vars::SNS_ENDPOINT), aws) {
-        (Some(endpoint), _) => aws_sdk_sns::Client::from_conf(
-            aws_sdk_sns::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .http_client(http.clone())
-                .region(aws_sdk_sns::config::Region::new(LOCAL_REGION))
-                .credentials_provider(local_credentials())
-                .endpoint_url(endpoint)
-                .timeout_config(timeouts())
-                .build(),
-        ),
-        (None, Some(aws)) => {
-            aws_sdk_sns::Client::from_conf(aws_sdk_sns::config::Builder::from(aws).timeout_config(timeouts()).build())
-        }
-        // Locally without an SNS endpoint the runner replaces the publisher with its outbox.
-        (None, None) => aws_sdk_sns::Client::from_conf(
-            aws_sdk_sns::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .http_client(http.clone())
-                .region(aws_sdk_sns::config::Region::new(LOCAL_REGION))
-                .credentials_provider(local_credentials())
-                .build(),
-        ),
-    }
 }
 
 /// The secrets a function's configuration may name by SSM parameter: (parameter variable, value
@@ -168,16 +164,12 @@ const STORED_SECRETS: &[(&str, &str)] =
 /// `config` with each secret read from the SSM parameter it names, unless it holds the secret
 /// inline (local development). A parameter that cannot be read leaves its secret missing, so the
 /// functions that need it fail their cold start; the log says which parameter it was.
-async fn with_stored_secrets(
-    mut config: Config,
-    aws: Option<&aws_config::SdkConfig>,
-    http: &SharedHttpClient,
-) -> Config {
+async fn with_stored_secrets(mut config: Config, aws: &SdkConfig) -> Config {
     for &(parameter, secret) in STORED_SECRETS {
         let Some(name) = config.get(parameter).filter(|_| config.get(secret).is_none()).map(str::to_owned) else {
             continue;
         };
-        match stored_parameter(&name, &config, aws, http).await {
+        match stored_parameter(&name, &config, aws).await {
             Ok(value) => config = config.with(secret, value),
             Err(reason) => tracing::error!(parameter = name, %reason, "cannot read a secret"),
         }
@@ -186,27 +178,10 @@ async fn with_stored_secrets(
 }
 
 /// A SecureString of SSM Parameter Store, or why it could not be read.
-async fn stored_parameter(
-    name: &str,
-    config: &Config,
-    aws: Option<&aws_config::SdkConfig>,
-    http: &SharedHttpClient,
-) -> Result<String, String> {
-    let client = match (config.get(vars::SSM_ENDPOINT), aws) {
-        (Some(endpoint), _) => aws_sdk_ssm::Client::from_conf(
-            aws_sdk_ssm::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .http_client(http.clone())
-                .region(aws_sdk_ssm::config::Region::new(LOCAL_REGION))
-                .credentials_provider(local_credentials())
-                .endpoint_url(endpoint)
-                .build(),
-        ),
-        (None, Some(aws)) => aws_sdk_ssm::Client::new(aws),
-        (None, None) => aws_sdk_ssm::Client::new(
-            &aws_config::defaults(BehaviorVersion::latest()).http_client(http.clone()).load().await,
-        ),
-    };
+async fn stored_parameter(name: &str, config: &Config, aws: &SdkConfig) -> Result<String, String> {
+    let mut ssm = aws_sdk_ssm::config::Builder::from(aws);
+    ssm.set_endpoint_url(config.get(vars::SSM_ENDPOINT).map(str::to_owned));
+    let client = aws_sdk_ssm::Client::from_conf(ssm.build());
     let output = client
         .get_parameter()
         .name(name)

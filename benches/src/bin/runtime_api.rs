@@ -8,7 +8,7 @@
 //! first one made it do). Then it kills the process and starts the next one.
 //!
 //! Every other request (anything not under `/2018-06-01/`) is answered as DynamoDB would answer a
-//! `GetItem` of a key that does not exist, `{}`: point `AWS_ENDPOINT_URL_DYNAMODB` here and the
+//! `GetItem` of a key that does not exist, `{}`: point `DYNAMODB_ENDPOINT` here and the
 //! function's first response makes a real SDK round trip (signing, connection, deserialisation)
 //! without a database.
 //!
@@ -70,6 +70,8 @@ struct Samples {
     init_ms: Vec<f64>,
     response_ms: Vec<f64>,
     rss_kib: Vec<u64>,
+    anon_kib: Vec<u64>,
+    file_kib: Vec<u64>,
     status: BTreeMap<String, usize>,
 }
 
@@ -164,6 +166,8 @@ async fn main() -> ExitCode {
                     samples[i].init_ms.push(s.init_ms);
                     samples[i].response_ms.push(s.response_ms);
                     samples[i].rss_kib.push(s.rss_kib);
+                    samples[i].anon_kib.push(s.anon_kib);
+                    samples[i].file_kib.push(s.file_kib);
                     *samples[i].status.entry(s.status).or_default() += 1;
                 }
                 Err(e) => {
@@ -175,21 +179,24 @@ async fn main() -> ExitCode {
     }
 
     println!(
-        "| binary | init ms (median) | init ms (min – max) | first response ms (median) | peak RSS MiB (median) | first response status |"
+        "| binary | init ms (median) | init ms (min – max) | first response ms (median) | peak RSS MiB (median) \
+         | resident after: anon / file MiB | first response status |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | --- |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
     for ((name, _), s) in args.functions.iter().zip(&mut samples) {
         if s.init_ms.is_empty() {
-            println!("| {name} | - | - | - | - | no run succeeded |");
+            println!("| {name} | - | - | - | - | - | no run succeeded |");
             continue;
         }
         let (lo, hi) = min_max(&s.init_ms);
         let status: Vec<String> = s.status.iter().map(|(k, n)| format!("{k} × {n}")).collect();
         println!(
-            "| {name} | {:.1} | {lo:.1} – {hi:.1} | {:.1} | {:.1} | {} |",
+            "| {name} | {:.1} | {lo:.1} – {hi:.1} | {:.1} | {:.1} | {:.1} / {:.1} | {} |",
             median(&mut s.init_ms),
             median(&mut s.response_ms),
             median_u64(&mut s.rss_kib) as f64 / 1024.0,
+            median_u64(&mut s.anon_kib) as f64 / 1024.0,
+            median_u64(&mut s.file_kib) as f64 / 1024.0,
             status.join(", ")
         );
     }
@@ -218,10 +225,10 @@ fn check(args: &Args, samples: &mut [Samples]) -> bool {
             let verdict = match limit {
                 Some(limit) if ratio > limit => {
                     ok = false;
-                    format!("OVER the budget of {limit} ×")
+                    format!("OVER the limit of {limit} ×")
                 }
-                Some(limit) => format!("within the budget of {limit} ×"),
-                None => "no budget".to_owned(),
+                Some(limit) => format!("within the limit of {limit} ×"),
+                None => "no limit".to_owned(),
             };
             println!("{name}: {what} {ratio:.2} × {baseline}, {verdict}");
         }
@@ -233,6 +240,8 @@ struct Sample {
     init_ms: f64,
     response_ms: f64,
     rss_kib: u64,
+    anon_kib: u64,
+    file_kib: u64,
     status: String,
 }
 
@@ -276,12 +285,14 @@ async fn measure(
                 status = child.wait() => return Err(format!("exited early: {status:?}")),
             }
         }
-        let rss_kib = peak_rss_kib(pid)?;
+        let (rss_kib, anon_kib, file_kib) = peak_rss_kib(pid)?;
         let (init, (responded, body)) = (init.ok_or("no next")?, response.ok_or("no response")?);
         Ok(Sample {
             init_ms: ms(init - started),
             response_ms: ms(responded - started),
             rss_kib,
+            anon_kib,
+            file_kib,
             status: response_status(&body),
         })
     })
@@ -293,38 +304,47 @@ async fn measure(
     outcome
 }
 
-/// What Lambda gives every function, with fake credentials.
+/// What Lambda gives every function, with fake credentials, besides its name and the API address.
+const LAMBDA_ENVIRONMENT: &[(&str, &str)] = &[
+    ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+    ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"),
+    ("AWS_LAMBDA_LOG_STREAM_NAME", "2026/12/02/[$LATEST]0123456789abcdef"),
+    ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+    ("AWS_LAMBDA_LOG_LEVEL", "INFO"),
+    ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"),
+    ("AWS_REGION", "us-east-1"),
+    ("AWS_DEFAULT_REGION", "us-east-1"),
+    ("AWS_ACCESS_KEY_ID", "AKIDCOLDSTARTBENCH00"),
+    ("AWS_SECRET_ACCESS_KEY", "cold-start-bench-secret"),
+    ("AWS_SESSION_TOKEN", "cold-start-bench-token"),
+    ("_HANDLER", "bootstrap"),
+    ("LANG", "en_US.UTF-8"),
+    ("TZ", ":UTC"),
+    ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+];
+
 fn lambda_environment(name: &str, addr: SocketAddr) -> Vec<(&'static str, String)> {
-    vec![
+    let mut env = vec![
         ("AWS_LAMBDA_RUNTIME_API", addr.to_string()),
         ("AWS_LAMBDA_FUNCTION_NAME", name.to_owned()),
-        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
-        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256".to_owned()),
         ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}")),
-        ("AWS_LAMBDA_LOG_STREAM_NAME", "2026/12/02/[$LATEST]0123456789abcdef".to_owned()),
-        ("AWS_LAMBDA_LOG_FORMAT", "JSON".to_owned()),
-        ("AWS_LAMBDA_LOG_LEVEL", "INFO".to_owned()),
-        ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand".to_owned()),
-        ("AWS_REGION", "us-east-1".to_owned()),
-        ("AWS_DEFAULT_REGION", "us-east-1".to_owned()),
-        ("AWS_ACCESS_KEY_ID", "AKIDCOLDSTARTBENCH00".to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", "cold-start-bench-secret".to_owned()),
-        ("AWS_SESSION_TOKEN", "cold-start-bench-token".to_owned()),
-        ("_HANDLER", "bootstrap".to_owned()),
-        ("LANG", "en_US.UTF-8".to_owned()),
-        ("TZ", ":UTC".to_owned()),
-        ("PATH", "/usr/local/bin:/usr/bin:/bin".to_owned()),
-    ]
+    ];
+    env.extend(LAMBDA_ENVIRONMENT.iter().map(|&(k, v)| (k, v.to_owned())));
+    env
 }
 
-/// `VmHWM` (peak resident set size) of a live process, in KiB.
-fn peak_rss_kib(pid: u32) -> Result<u64, String> {
+/// `VmHWM` (peak resident set size) of a live process, and what is resident now, split into
+/// anonymous memory and mapped files (the binary, libc), all in KiB.
+fn peak_rss_kib(pid: u32) -> Result<(u64, u64, u64), String> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|e| format!("status: {e}"))?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| "no VmHWM".to_owned())
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .ok_or_else(|| format!("no {name}"))
+    };
+    Ok((field("VmHWM:")?, field("RssAnon:")?, field("RssFile:")?))
 }
 
 /// The `statusCode` of an API Gateway response, or what the body was.
