@@ -3,7 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_config::SdkConfig;
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
+use aws_sdk_dynamodb::config::{
+    BehaviorVersion, Credentials, Region, SharedCredentialsProvider, retry::RetryConfig, timeout::TimeoutConfig,
+};
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use crate::accounts::tokens::TokenIssuer;
 use crate::clock::{Clock, SystemClock};
@@ -27,38 +33,46 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
-    /// Reads the environment and builds the SDK clients (the Lambda cold-start path).
+    /// Reads the environment and builds the SDK clients (the Lambda cold-start path). Lambda
+    /// gives every function its region and its role's credentials as variables; reading only
+    /// those, instead of running the SDK's provider chains (profiles, SSO, STS, instance metadata),
+    /// keeps that code out of the function binaries and its work out of the cold start.
     pub async fn from_env() -> Self {
-        Self::new(Config::from_env()).await
+        let config = Config::from_env();
+        let aws = match config.dynamodb_endpoint() {
+            Some(_) => local_sdk_config(),
+            None => sdk_config(
+                std::env::var("AWS_REGION").ok().map(Region::new),
+                SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
+            ),
+        };
+        Self::with_sdk_config(config, &aws).await
     }
 
+    /// The clients of a command run by hand (the admin CLI) or of tests: in AWS, the SDK's default
+    /// providers find the region and credentials (profiles, SSO, ...).
     pub async fn new(config: Config) -> Self {
         let aws = match config.dynamodb_endpoint() {
-            Some(_) => None,
-            None => Some(aws_config::defaults(BehaviorVersion::latest()).load().await),
+            Some(_) => local_sdk_config(),
+            None => aws_config::defaults(BehaviorVersion::latest()).http_client(https_client()).load().await,
         };
-        let dynamodb = match config.dynamodb_endpoint() {
-            Some(endpoint) => aws_sdk_dynamodb::Client::from_conf(
-                aws_sdk_dynamodb::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .region(Region::new(LOCAL_REGION))
-                    .credentials_provider(local_credentials())
-                    .endpoint_url(endpoint)
-                    .timeout_config(timeouts())
-                    .retry_config(RetryConfig::standard().with_max_attempts(2))
-                    .build(),
-            ),
-            None => aws_sdk_dynamodb::Client::from_conf(
-                aws_sdk_dynamodb::config::Builder::from(aws.as_ref().expect("loaded above"))
-                    .timeout_config(timeouts())
-                    .retry_config(RetryConfig::standard().with_max_attempts(3))
-                    .build(),
-            ),
-        };
-        let publisher = config
-            .get(vars::NOTIFICATIONS_TOPIC_ARN)
-            .map(|topic| Arc::new(SnsPublisher::new(sns_client(&config, aws.as_ref()), topic)) as Arc<dyn Publisher>);
-        let config = with_stored_secrets(config, aws.as_ref()).await;
+        Self::with_sdk_config(config, &aws).await
+    }
+
+    async fn with_sdk_config(config: Config, aws: &SdkConfig) -> Self {
+        // Emulators answer at once or not at all: fewer attempts.
+        let attempts = if config.dynamodb_endpoint().is_some() { 2 } else { 3 };
+        let mut dynamodb = aws_sdk_dynamodb::config::Builder::from(aws)
+            .timeout_config(timeouts())
+            .retry_config(RetryConfig::standard().with_max_attempts(attempts));
+        dynamodb.set_endpoint_url(config.dynamodb_endpoint().map(str::to_owned));
+        let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb.build());
+        let publisher = config.get(vars::NOTIFICATIONS_TOPIC_ARN).map(|topic| {
+            let mut sns = aws_sdk_sns::config::Builder::from(aws).timeout_config(timeouts());
+            sns.set_endpoint_url(config.get(vars::SNS_ENDPOINT).map(str::to_owned));
+            Arc::new(SnsPublisher::new(aws_sdk_sns::Client::from_conf(sns.build()), topic)) as Arc<dyn Publisher>
+        });
+        let config = with_stored_secrets(config, aws).await;
         Self { config, dynamodb, clock: Arc::new(SystemClock), publisher }
     }
 
@@ -98,9 +112,39 @@ impl App {
 
 const LOCAL_REGION: &str = "us-east-1";
 
+/// The roots of Amazon Trust Services, the certificate authority of every AWS service endpoint
+/// the functions call (DynamoDB, SNS, SSM), compiled in.
+const AWS_ROOTS: &[u8] = include_bytes!("app/aws_roots.pem");
+
+/// The HTTP(S) client of every SDK client: rustls over aws-lc, trusting [`AWS_ROOTS`] only. The
+/// SDK's default client reads the system's CA bundle and then every file of its certificate
+/// directory when a client is built, which was most of a cold start; this one reads no file.
+/// The local emulators are plain `http://` and need no roots.
+fn https_client() -> SharedHttpClient {
+    let roots = TrustStore::empty().with_pem_certificate(AWS_ROOTS);
+    let tls = TlsContext::builder().with_trust_store(roots).build().expect("a trust store of PEM roots is valid");
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+        .tls_context(tls)
+        .build_https()
+}
+
 /// Emulators accept any credentials; nothing is read from ~/.aws locally.
 fn local_credentials() -> Credentials {
     Credentials::new("local", "local", None, None, "souk-local")
+}
+
+fn local_sdk_config() -> SdkConfig {
+    sdk_config(Some(Region::new(LOCAL_REGION)), SharedCredentialsProvider::new(local_credentials()))
+}
+
+fn sdk_config(region: Option<Region>, credentials: SharedCredentialsProvider) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .http_client(https_client())
+        .region(region)
+        .credentials_provider(credentials)
+        .build()
 }
 
 /// Timeouts short enough that an unreachable service turns into a quick 503, not a hung request.
@@ -112,31 +156,6 @@ fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-fn sns_client(config: &Config, aws: Option<&aws_config::SdkConfig>) -> aws_sdk_sns::Client {
-    match (config.get(vars::SNS_ENDPOINT), aws) {
-        (Some(endpoint), _) => aws_sdk_sns::Client::from_conf(
-            aws_sdk_sns::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(aws_sdk_sns::config::Region::new(LOCAL_REGION))
-                .credentials_provider(local_credentials())
-                .endpoint_url(endpoint)
-                .timeout_config(timeouts())
-                .build(),
-        ),
-        (None, Some(aws)) => {
-            aws_sdk_sns::Client::from_conf(aws_sdk_sns::config::Builder::from(aws).timeout_config(timeouts()).build())
-        }
-        // Locally without an SNS endpoint the runner replaces the publisher with its outbox.
-        (None, None) => aws_sdk_sns::Client::from_conf(
-            aws_sdk_sns::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(aws_sdk_sns::config::Region::new(LOCAL_REGION))
-                .credentials_provider(local_credentials())
-                .build(),
-        ),
-    }
-}
-
 /// The secrets a function's configuration may name by SSM parameter: (parameter variable, value
 /// variable).
 const STORED_SECRETS: &[(&str, &str)] =
@@ -145,7 +164,7 @@ const STORED_SECRETS: &[(&str, &str)] =
 /// `config` with each secret read from the SSM parameter it names, unless it holds the secret
 /// inline (local development). A parameter that cannot be read leaves its secret missing, so the
 /// functions that need it fail their cold start; the log says which parameter it was.
-async fn with_stored_secrets(mut config: Config, aws: Option<&aws_config::SdkConfig>) -> Config {
+async fn with_stored_secrets(mut config: Config, aws: &SdkConfig) -> Config {
     for &(parameter, secret) in STORED_SECRETS {
         let Some(name) = config.get(parameter).filter(|_| config.get(secret).is_none()).map(str::to_owned) else {
             continue;
@@ -159,19 +178,10 @@ async fn with_stored_secrets(mut config: Config, aws: Option<&aws_config::SdkCon
 }
 
 /// A SecureString of SSM Parameter Store, or why it could not be read.
-async fn stored_parameter(name: &str, config: &Config, aws: Option<&aws_config::SdkConfig>) -> Result<String, String> {
-    let client = match (config.get(vars::SSM_ENDPOINT), aws) {
-        (Some(endpoint), _) => aws_sdk_ssm::Client::from_conf(
-            aws_sdk_ssm::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(aws_sdk_ssm::config::Region::new(LOCAL_REGION))
-                .credentials_provider(local_credentials())
-                .endpoint_url(endpoint)
-                .build(),
-        ),
-        (None, Some(aws)) => aws_sdk_ssm::Client::new(aws),
-        (None, None) => aws_sdk_ssm::Client::new(&aws_config::defaults(BehaviorVersion::latest()).load().await),
-    };
+async fn stored_parameter(name: &str, config: &Config, aws: &SdkConfig) -> Result<String, String> {
+    let mut ssm = aws_sdk_ssm::config::Builder::from(aws);
+    ssm.set_endpoint_url(config.get(vars::SSM_ENDPOINT).map(str::to_owned));
+    let client = aws_sdk_ssm::Client::from_conf(ssm.build());
     let output = client
         .get_parameter()
         .name(name)
@@ -180,4 +190,22 @@ async fn stored_parameter(name: &str, config: &Config, aws: Option<&aws_config::
         .await
         .map_err(|e| aws_sdk_ssm::error::DisplayErrorContext(e).to_string())?;
     output.parameter.and_then(|p| p.value).ok_or_else(|| "parameter has no value".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Building a client loads its trust store, and the SDK panics on a root it cannot parse.
+    #[test]
+    fn the_compiled_in_roots_load() {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .http_client(https_client())
+            .region(Region::new(LOCAL_REGION))
+            .credentials_provider(local_credentials())
+            .build();
+        let _ = aws_sdk_dynamodb::Client::from_conf(config);
+        assert_eq!(String::from_utf8_lossy(AWS_ROOTS).matches("-----BEGIN CERTIFICATE-----").count(), 5);
+    }
 }

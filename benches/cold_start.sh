@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Cold start of a function binary under a minimal Lambda Runtime API (benches/src/bin/runtime_api.rs),
+# interleaved with the smallest `lambda_runtime` function (benches/src/bin/lambda_hello.rs), both
+# built with the release profile; then the stripped sizes of a set of function binaries.
+# See BENCHMARKS.md. Loopback only.
+#
+#   bash benches/cold_start.sh               # build, measure, print markdown tables
+#   bash benches/cold_start.sh --check       # the same, and exit 1 when a limit is exceeded
+#   bash benches/cold_start.sh --build-only  # only the release builds (CI runs them beside the tests)
+#
+# Settings (environment): RUNS (20), TIMED (get-product: the function started and timed; its first
+# response reads DynamoDB, answered by the emulator), SIZED (functions whose binary size is
+# reported; ALL for every function, which takes one fat-LTO link each), BUILD (1; 0 reuses the
+# binaries already built), CARGO_TARGET_DIR (target).
+# Limits of --check, by default the budgets: init <= MAX_INIT_RATIO (1.5) x hello, peak RSS <=
+# MAX_RSS_RATIO (2) x hello, every stripped binary <= MAX_BYTES (6000000), or the limit that
+# SIZE_LIMITS gives it ("name=bytes name=bytes"; CI sets the figures reached so far, so that the
+# check catches a regression while the budgets are not met: see BENCHMARKS.md).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+check=0
+build_only=0
+for arg in "$@"; do
+  case $arg in
+    --check) check=1 ;;
+    --build-only) build_only=1 ;;
+    *) echo "unknown argument $arg (--check or --build-only)" >&2; exit 2 ;;
+  esac
+done
+
+RUNS=${RUNS:-20}
+TIMED=${TIMED:-get-product}
+SIZED=${SIZED:-get-product register-user on-order-created seed-catalog}
+BUILD=${BUILD:-1}
+MAX_INIT_RATIO=${MAX_INIT_RATIO:-1.5}
+MAX_RSS_RATIO=${MAX_RSS_RATIO:-2}
+MAX_BYTES=${MAX_BYTES:-6000000}
+SIZE_LIMITS=${SIZE_LIMITS:-}
+target=${CARGO_TARGET_DIR:-target}
+out=$target/release
+
+if [ "$SIZED" = ALL ]; then
+  SIZED=$(cd functions && ls -d -- */ | tr -d /)
+fi
+# shellcheck disable=SC2086 # word splitting of the function list is wanted
+read -r -a sized <<<"$(echo $TIMED $SIZED | tr ' ' '\n' | awk '!seen[$0]++' | tr '\n' ' ')"
+
+log() { echo "==> $*" >&2; }
+
+if [ "$BUILD" = 1 ]; then
+  # The functions alone, as the deployment builds them, so no bench dependency changes their
+  # features; then the emulator and hello.
+  packages=()
+  for f in "${sized[@]}"; do packages+=(-p "$f"); done
+  log "building ${sized[*]} (release profile)"
+  start=$SECONDS
+  nice -n 10 cargo build --release "${packages[@]}"
+  log "building runtime-api and lambda-hello (release profile)"
+  nice -n 10 cargo build --release -p souk-benches --bin runtime-api --bin lambda-hello
+  log "built in $((SECONDS - start)) s"
+fi
+[ "$build_only" = 1 ] && exit 0
+
+log "timing $TIMED against lambda-hello, $RUNS interleaved runs"
+budget_args=()
+if [ "$check" = 1 ]; then
+  budget_args=(--baseline lambda-hello --max-init-ratio "$MAX_INIT_RATIO" --max-rss-ratio "$MAX_RSS_RATIO")
+fi
+status=0
+echo "$RUNS interleaved runs; release profile; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo
+# The function's environment is its template.yaml one (get-product: PRODUCTS_TABLE) plus
+# DynamoDB at the emulator (DYNAMODB_ENDPOINT: as in AWS, but with the emulators' region and
+# credentials instead of Lambda's variables); lambda-hello ignores both.
+"$out/runtime-api" --runs "$RUNS" --event "events/$TIMED.json" "${budget_args[@]}" \
+  --env PRODUCTS_TABLE=souk-products \
+  --env 'DYNAMODB_ENDPOINT=http://{api}' \
+  "$TIMED=$out/$TIMED" "lambda-hello=$out/lambda-hello" || status=1
+
+echo
+echo "| binary | stripped size (bytes) | MB | limit |"
+echo "| --- | ---: | ---: | --- |"
+for f in "${sized[@]}" lambda-hello; do
+  bytes=$(stat -c %s "$out/$f")
+  limit=$MAX_BYTES
+  for pair in $SIZE_LIMITS; do
+    [ "${pair%%=*}" = "$f" ] && limit=${pair#*=}
+  done
+  verdict="<= $limit"
+  if [ "$f" != lambda-hello ] && [ "$bytes" -gt "$limit" ]; then
+    verdict="OVER $limit"
+    [ "$check" = 1 ] && status=1
+  fi
+  [ "$f" = lambda-hello ] && verdict="-"
+  printf '| %s | %s | %.2f | %s |\n' "$f" "$bytes" "$(awk "BEGIN { print $bytes / 1000000 }")" "$verdict"
+done
+
+if [ "$check" = 1 ] && [ "$status" != 0 ]; then
+  echo "cold-start limit exceeded" >&2
+fi
+exit "$status"
