@@ -57,6 +57,11 @@ async fn a_checkout_and_a_search_are_bounded() {
     let many: Vec<(&str, u32)> = (0..51).map(|_| (w.product.as_str(), 1)).collect();
     let refused = m.checkout(&w.buyer, &basket(&many), None).await;
     refused.assert_problem(400, "validation_failed");
+    assert!(
+        refused.error_fields().contains(&"items".to_owned()),
+        "refused for its length: {:?}",
+        refused.error_fields()
+    );
     m.post("/api/search", &json!({ "q": "ك".repeat(101) })).await.assert_problem(400, "validation_failed");
     assert_eq!(
         m.get(&format!("/api/products/{}", w.product)).await.json()["stock"],
