@@ -50,13 +50,13 @@ read -r -a sized <<<"$(echo $TIMED $SIZED | tr ' ' '\n' | awk '!seen[$0]++' | tr
 log() { echo "==> $*" >&2; }
 
 if [ "$BUILD" = 1 ]; then
-  # The functions alone, as the deployment builds them, so no bench dependency changes their
-  # features; then the emulator and hello.
-  packages=()
-  for f in "${sized[@]}"; do packages+=(-p "$f"); done
-  log "building ${sized[*]} (release profile)"
+  # Each function alone, as the deployment builds it: built together, cargo would unify the
+  # features of `shared` and give every function the SSM and SNS clients only some of them use.
+  log "building ${sized[*]} (release profile, one at a time)"
   start=$SECONDS
-  nice -n 10 cargo build --release "${packages[@]}"
+  for f in "${sized[@]}"; do
+    nice -n 10 cargo build --release -p "$f"
+  done
   log "building runtime-api and lambda-hello (release profile)"
   nice -n 10 cargo build --release -p souk-benches --bin runtime-api --bin lambda-hello
   log "built in $((SECONDS - start)) s"

@@ -16,7 +16,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, vars};
 use crate::db::Database;
 use crate::notify::Publisher;
-use crate::sns::SnsPublisher;
+
+mod stored_secrets;
 
 #[derive(Clone)]
 pub struct App {
@@ -67,12 +68,8 @@ impl App {
             .retry_config(RetryConfig::standard().with_max_attempts(attempts));
         dynamodb.set_endpoint_url(config.dynamodb_endpoint().map(str::to_owned));
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb.build());
-        let publisher = config.get(vars::NOTIFICATIONS_TOPIC_ARN).map(|topic| {
-            let mut sns = aws_sdk_sns::config::Builder::from(aws).timeout_config(timeouts());
-            sns.set_endpoint_url(config.get(vars::SNS_ENDPOINT).map(str::to_owned));
-            Arc::new(SnsPublisher::new(aws_sdk_sns::Client::from_conf(sns.build()), topic)) as Arc<dyn Publisher>
-        });
-        let config = with_stored_secrets(config, aws).await;
+        let publisher = notifications_publisher(&config, aws);
+        let config = stored_secrets::read(config, aws).await;
         Self { config, dynamodb, clock: Arc::new(SystemClock), publisher }
     }
 
@@ -108,6 +105,26 @@ impl App {
     pub fn token_issuer(&self) -> Result<TokenIssuer, ConfigError> {
         TokenIssuer::from_private_base64(vars::JWT_PRIVATE_KEY, self.config.require(vars::JWT_PRIVATE_KEY)?)
     }
+}
+
+/// The publisher of a function whose configuration names the notifications topic.
+#[cfg(feature = "notifications")]
+fn notifications_publisher(config: &Config, aws: &SdkConfig) -> Option<Arc<dyn Publisher>> {
+    let topic = config.get(vars::NOTIFICATIONS_TOPIC_ARN)?;
+    let mut sns = aws_sdk_sns::config::Builder::from(aws).timeout_config(timeouts());
+    sns.set_endpoint_url(config.get(vars::SNS_ENDPOINT).map(str::to_owned));
+    let client = aws_sdk_sns::Client::from_conf(sns.build());
+    Some(Arc::new(crate::sns::SnsPublisher::new(client, topic)))
+}
+
+/// Without the feature no function can publish: one whose configuration names the topic anyway
+/// was built without it, and its first notification fails as if the topic were not configured.
+#[cfg(not(feature = "notifications"))]
+fn notifications_publisher(config: &Config, _aws: &SdkConfig) -> Option<Arc<dyn Publisher>> {
+    if config.get(vars::NOTIFICATIONS_TOPIC_ARN).is_some() {
+        tracing::error!("the function names a notifications topic but is built without the `notifications` feature");
+    }
+    None
 }
 
 const LOCAL_REGION: &str = "us-east-1";
@@ -154,42 +171,6 @@ fn timeouts() -> TimeoutConfig {
         .operation_attempt_timeout(Duration::from_secs(3))
         .operation_timeout(Duration::from_secs(8))
         .build()
-}
-
-/// The secrets a function's configuration may name by SSM parameter: (parameter variable, value
-/// variable).
-const STORED_SECRETS: &[(&str, &str)] =
-    &[(vars::CURSOR_SECRET_PARAMETER, vars::CURSOR_SECRET), (vars::JWT_PRIVATE_KEY_PARAMETER, vars::JWT_PRIVATE_KEY)];
-
-/// `config` with each secret read from the SSM parameter it names, unless it holds the secret
-/// inline (local development). A parameter that cannot be read leaves its secret missing, so the
-/// functions that need it fail their cold start; the log says which parameter it was.
-async fn with_stored_secrets(mut config: Config, aws: &SdkConfig) -> Config {
-    for &(parameter, secret) in STORED_SECRETS {
-        let Some(name) = config.get(parameter).filter(|_| config.get(secret).is_none()).map(str::to_owned) else {
-            continue;
-        };
-        match stored_parameter(&name, &config, aws).await {
-            Ok(value) => config = config.with(secret, value),
-            Err(reason) => tracing::error!(parameter = name, %reason, "cannot read a secret"),
-        }
-    }
-    config
-}
-
-/// A SecureString of SSM Parameter Store, or why it could not be read.
-async fn stored_parameter(name: &str, config: &Config, aws: &SdkConfig) -> Result<String, String> {
-    let mut ssm = aws_sdk_ssm::config::Builder::from(aws);
-    ssm.set_endpoint_url(config.get(vars::SSM_ENDPOINT).map(str::to_owned));
-    let client = aws_sdk_ssm::Client::from_conf(ssm.build());
-    let output = client
-        .get_parameter()
-        .name(name)
-        .with_decryption(true)
-        .send()
-        .await
-        .map_err(|e| aws_sdk_ssm::error::DisplayErrorContext(e).to_string())?;
-    output.parameter.and_then(|p| p.value).ok_or_else(|| "parameter has no value".to_owned())
 }
 
 #[cfg(test)]

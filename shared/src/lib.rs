@@ -31,6 +31,7 @@ pub mod orders;
 pub mod params;
 pub mod retry;
 pub mod services;
+#[cfg(feature = "notifications")]
 pub mod sns;
 pub mod streams;
 pub mod tables;

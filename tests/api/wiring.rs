@@ -192,6 +192,24 @@ fn each_function_is_granted_exactly_the_resources_it_is_given_and_never_a_scan()
     }
 }
 
+/// A function carries the SSM and SNS clients only when built with the `shared` features that
+/// compile them in; each binary must have exactly those its template environment needs (a missing
+/// one fails its cold start or its first notification in AWS, an extra one costs size and start).
+#[test]
+fn each_function_is_built_with_exactly_the_clients_its_environment_needs() {
+    for function in &template().functions {
+        let mut needed = BTreeSet::new();
+        if function.environment.keys().any(|name| name.ends_with("_PARAMETER")) {
+            needed.insert("stored-secrets".to_owned());
+        }
+        if function.environment.contains_key("NOTIFICATIONS_TOPIC_ARN") {
+            needed.insert("notifications".to_owned());
+        }
+        let manifest = toml_lite::parse(&read(&format!("functions/{}/Cargo.toml", function.binary)));
+        assert_eq!(manifest.shared_features, needed, "{}: features of `shared`", function.binary);
+    }
+}
+
 #[test]
 fn no_code_path_scans_a_table() {
     fn visit(dir: &Path, offenders: &mut Vec<PathBuf>) {
@@ -213,10 +231,14 @@ fn no_code_path_scans_a_table() {
     assert!(offenders.is_empty(), "Scan used in {offenders:?}");
 }
 
-/// Just enough TOML to read a package name, without another dependency.
+/// Just enough TOML to read a package name and the features of its `shared` dependency, without
+/// another dependency.
 mod toml_lite {
+    use std::collections::BTreeSet;
+
     pub struct Manifest {
         pub package_name: String,
+        pub shared_features: BTreeSet<String>,
     }
 
     pub fn parse(text: &str) -> Manifest {
@@ -225,6 +247,15 @@ mod toml_lite {
             .skip_while(|l| l.trim() != "[package]")
             .find_map(|l| l.trim().strip_prefix("name = ").map(|v| v.trim_matches('"').to_owned()))
             .expect("a package name");
-        Manifest { package_name: name }
+        // `shared = { workspace = true, features = ["a", "b"] }`
+        let shared_features = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("shared = "))
+            .and_then(|spec| spec.split_once("features = [")?.1.split_once(']').map(|(list, _)| list.to_owned()))
+            .map(|list| {
+                list.split(',').map(|f| f.trim().trim_matches('"').to_owned()).filter(|f| !f.is_empty()).collect()
+            })
+            .unwrap_or_default();
+        Manifest { package_name: name, shared_features }
     }
 }
