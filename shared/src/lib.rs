@@ -3,7 +3,7 @@
 //! Its modules stand in five layers, ground floor first; a module imports only from its own layer
 //! or those below, and no two modules import each other (`tests/layers.rs` checks both).
 //!
-//! 1. Values: [`ids`], [`money`], [`clock`], [`error`], [`fields`], [`params`], [`tables`],
+//! 1. Values: [`ids`], [`money`], [`clock`], [`calendar`], [`error`], [`fields`], [`params`], [`tables`],
 //!    [`config`], [`cursor`], [`etag`], [`retry`]. No I/O, no HTTP.
 //! 2. Domain: [`accounts`], [`catalog`], [`vendors`], [`orders`], [`notify`]: types that parse on
 //!    construction, and pure rules. No AWS SDK, no `lambda_http`.
@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod config;

@@ -12,7 +12,13 @@ use std::path::Path;
 
 /// Ground floor first.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("values", &["ids", "money", "clock", "error", "fields", "params", "tables", "config", "cursor", "etag", "retry"]),
+    (
+        "values",
+        &[
+            "ids", "money", "clock", "calendar", "error", "fields", "params", "tables", "config", "cursor", "etag",
+            "retry",
+        ],
+    ),
     ("domain", &["accounts", "catalog", "vendors", "orders", "notify"]),
     ("stores", &["db", "sns"]),
     ("services", &["services"]),
