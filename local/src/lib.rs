@@ -12,6 +12,7 @@ pub mod functions;
 pub mod gateway;
 pub mod guarded;
 pub mod marketplace;
+pub mod metrics;
 pub mod outbox;
 pub mod policies;
 pub mod router;

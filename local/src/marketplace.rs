@@ -15,6 +15,7 @@ use shared::accounts::{Email, Password};
 use shared::clock::Clock;
 use shared::config::{Config, ConfigError, vars};
 use shared::db::{CategoryRepo, UserRepo};
+use shared::metrics::Metrics;
 use shared::services::admin_bootstrap::{AdminBootstrap, ensure_admin};
 use shared::{ApiError, App};
 use tokio::net::TcpListener;
@@ -23,6 +24,7 @@ use tokio::sync::watch;
 use crate::access::{self, OperationLog, RecordedPublisher};
 use crate::dead_letters::DeadLetters;
 use crate::functions::{self, HttpHandler, Role};
+use crate::metrics::MetricLog;
 use crate::outbox::Outbox;
 use crate::router::{Router, percent_decode};
 use crate::streams::{self, Failures, RetryWaits, Subscriber};
@@ -92,6 +94,7 @@ struct State {
     router: Router<HttpHandler>,
     outbox: Arc<Outbox>,
     dead_letters: Arc<DeadLetters>,
+    metrics: Arc<MetricLog>,
 }
 
 impl Marketplace {
@@ -101,8 +104,12 @@ impl Marketplace {
         let runner_config = Config::from_vars(|name| local_variable(name, None, &template, &options))
             .with(vars::NOTIFICATIONS_TOPIC_ARN, LOCAL_TOPIC_ARN);
         let operations = Arc::new(OperationLog::new(&options.table_prefix, tables::hash_keys(&template)));
-        let mut app =
-            App::new(runner_config).await.with_clock(Arc::clone(&options.clock)).with_publisher(outbox.clone());
+        let metrics = Arc::new(MetricLog::default());
+        let mut app = App::new(runner_config)
+            .await
+            .with_clock(Arc::clone(&options.clock))
+            .with_publisher(outbox.clone())
+            .with_metrics(Metrics::new(metrics.clone()));
         app.dynamodb = access::recorded(&app.dynamodb, &operations);
         tables::create_all(&app.dynamodb, &template, &options.table_prefix).await?;
         let runner_error = |source| StartError::Function { function: "runner".into(), source };
@@ -162,7 +169,8 @@ impl Marketplace {
                 .await
                 .map_err(StartError::Streams)?;
         }
-        let state = Arc::new(State { router, outbox: Arc::clone(&outbox), dead_letters: Arc::clone(&dead_letters) });
+        let state =
+            Arc::new(State { router, outbox: Arc::clone(&outbox), dead_letters: Arc::clone(&dead_letters), metrics });
         let server = tokio::spawn(serve(listener, state, stopped));
         Ok(Self { addr, outbox, dead_letters, operations, admin, app, shutdown, server })
     }
@@ -261,6 +269,7 @@ async fn handle(
     let mut response = match (parts.method.as_str(), parts.uri.path()) {
         ("GET", "/_local/outbox") => local_outbox(&state.outbox, parts.uri.query()),
         ("GET", "/_local/dead-letters") => json_response(state.dead_letters.list_json()),
+        ("GET", "/_local/metrics") => json_response(state.metrics.list_json()),
         _ => route(&state, &parts, body, source).await,
     };
     cors::allow(origin, &mut response);

@@ -15,7 +15,9 @@ use crate::accounts::tokens::TokenIssuer;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, vars};
 use crate::db::Database;
+use crate::metrics::Metrics;
 use crate::notify::Publisher;
+use crate::telemetry::emf::EmfStdout;
 
 mod stored_secrets;
 
@@ -25,6 +27,7 @@ pub struct App {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub clock: Arc<dyn Clock>,
     publisher: Option<Arc<dyn Publisher>>,
+    metrics: Metrics,
 }
 
 impl std::fmt::Debug for App {
@@ -70,7 +73,8 @@ impl App {
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb.build());
         let publisher = notifications_publisher(&config, aws);
         let config = stored_secrets::read(config, aws).await;
-        Self { config, dynamodb, clock: Arc::new(SystemClock), publisher }
+        let metrics = Metrics::new(Arc::new(EmfStdout));
+        Self { config, dynamodb, clock: Arc::new(SystemClock), publisher, metrics }
     }
 
     /// The same clients under another configuration: the local runner gives every function its
@@ -87,6 +91,15 @@ impl App {
 
     pub fn with_publisher(self, publisher: Arc<dyn Publisher>) -> Self {
         Self { publisher: Some(publisher), ..self }
+    }
+
+    pub fn with_metrics(self, metrics: Metrics) -> Self {
+        Self { metrics, ..self }
+    }
+
+    /// Where business metrics go: Embedded Metric Format lines on stdout unless told otherwise.
+    pub fn metrics(&self) -> Metrics {
+        self.metrics.clone()
     }
 
     /// Where notifications go; configured only for functions that send them.

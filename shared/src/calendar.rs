@@ -27,7 +27,8 @@ impl CairoDate {
 
     /// The first instant of the day (01:00 on the day daylight saving time starts).
     pub fn start(self) -> Timestamp {
-        let zoned = self.0.to_zoned_datetime(CAIRO.clone()).expect("every day of the supported years has a start in Cairo");
+        let zoned =
+            self.0.to_zoned_datetime(CAIRO.clone()).expect("every day of the supported years has a start in Cairo");
         timestamp(zoned.timestamp())
     }
 

@@ -4,7 +4,7 @@
 //! or those below, and no two modules import each other (`tests/layers.rs` checks both).
 //!
 //! 1. Values: [`ids`], [`money`], [`clock`], [`calendar`], [`error`], [`fields`], [`params`], [`tables`],
-//!    [`config`], [`cursor`], [`etag`], [`retry`]. No I/O, no HTTP.
+//!    [`config`], [`cursor`], [`etag`], [`retry`], [`metrics`]. No I/O, no HTTP.
 //! 2. Domain: [`accounts`], [`catalog`], [`vendors`], [`orders`], [`notify`]: types that parse on
 //!    construction, and pure rules. No AWS SDK, no `lambda_http`.
 //! 3. Stores: [`db`] (one module per table) and [`sns`], over the AWS SDK.
@@ -26,6 +26,7 @@ pub mod fields;
 pub mod http;
 pub mod ids;
 pub mod lambda;
+pub mod metrics;
 pub mod money;
 pub mod notify;
 pub mod orders;

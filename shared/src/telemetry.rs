@@ -3,6 +3,8 @@
 //! What gets logged is chosen at the call sites in [`crate::http::endpoint`]: request id, route,
 //! status and latency, never bodies, query strings, headers or tokens, which may hold personal data.
 
+pub mod emf;
+
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;

@@ -16,7 +16,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "values",
         &[
             "ids", "money", "clock", "calendar", "error", "fields", "params", "tables", "config", "cursor", "etag",
-            "retry",
+            "retry", "metrics",
         ],
     ),
     ("domain", &["accounts", "catalog", "vendors", "orders", "notify"]),

@@ -15,6 +15,7 @@ mod faults;
 mod free_text;
 mod health;
 mod least_privilege;
+mod metrics;
 mod notification_preferences;
 mod notifications;
 mod notifications_sns;

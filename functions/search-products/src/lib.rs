@@ -10,12 +10,14 @@ use shared::cursor::CursorCodec;
 use shared::db::listings::{Facets, Position};
 use shared::db::{ListingRepo, ProductRepo};
 use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, response};
+use shared::metrics::{Metric, Metrics};
 use shared::{ApiError, App};
 
 pub struct SearchProducts {
     listings: ListingRepo,
     products: ProductRepo,
     cursors: CursorCodec,
+    metrics: Metrics,
 }
 
 #[derive(Serialize)]
@@ -34,6 +36,7 @@ impl SearchProducts {
             listings: ListingRepo::new(&app.database())?,
             products: ProductRepo::new(&app.database())?,
             cursors: CursorCodec::new(app.config.cursor_secret()?),
+            metrics: app.metrics(),
         })
     }
 }
@@ -51,6 +54,7 @@ impl Endpoint for SearchProducts {
         let items = self.products.get_many(&page.product_ids).await?;
         let items = items.into_iter().filter(|p| p.status == ProductStatus::Active).collect();
         let next_cursor = page.next.map(|position| self.cursors.encode(&scope, &position));
+        self.metrics.count(Metric::Searches, 1);
         Ok(response::json(StatusCode::OK, &Results { items, next_cursor, facets, facets_complete }))
     }
 }

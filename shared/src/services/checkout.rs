@@ -39,7 +39,11 @@ pub struct Placed {
 
 /// A checkout's response body, and whether it is a replay of an earlier one.
 pub enum Outcome {
-    Placed(String),
+    /// New orders, one per seller: their count and the response body.
+    Placed {
+        orders: usize,
+        body: String,
+    },
     Replayed(String),
 }
 
@@ -97,7 +101,7 @@ impl Placement {
                 expires_at: now.plus(REPLAY_WINDOW).unix_seconds(),
             });
             match self.checkouts.place(&takes, &orders, record.as_ref(), now).await {
-                Ok(()) => return Ok(Outcome::Placed(body)),
+                Ok(()) => return Ok(Outcome::Placed { orders: orders.len(), body }),
                 Err(PlaceError::Stale(_)) => backoff.pause().await?,
                 Err(PlaceError::KeyTaken) => {
                     let idempotency = idempotency.as_ref().expect("only a keyed checkout records a key");

@@ -1,0 +1,132 @@
+//! Business metrics, named once: the funnel from searches and product views to orders placed,
+//! checkout latency and failures, registrations and failed logins: what the operations alarms and
+//! dashboard watch. A dimension is one of a closed set of low-cardinality values (a problem
+//! `code`), never an id or free text, so that CloudWatch keeps a handful of series per metric.
+//!
+//! Where the observations go is the function's sink: CloudWatch Embedded Metric Format lines on
+//! stdout in Lambda (`telemetry::emf`), a log the local runner serves at `GET /_local/metrics`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The CloudWatch namespace of every business metric.
+pub const NAMESPACE: &str = "SoukElSayarat";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Metric {
+    /// Orders a checkout created (one per seller).
+    OrdersPlaced,
+    /// Checkouts refused or failed, by `Reason`.
+    OrderFailures,
+    /// Time to answer a checkout that placed orders.
+    CheckoutLatency,
+    /// New accounts.
+    Registrations,
+    /// Sign-ins refused, by `Reason` (`invalid_credentials`, `rate_limited`).
+    LoginsFailed,
+    /// Searches answered.
+    Searches,
+    /// Product pages served.
+    ProductViews,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    Milliseconds,
+}
+
+impl Metric {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::OrdersPlaced => "OrdersPlaced",
+            Self::OrderFailures => "OrderFailures",
+            Self::CheckoutLatency => "CheckoutLatency",
+            Self::Registrations => "Registrations",
+            Self::LoginsFailed => "LoginsFailed",
+            Self::Searches => "Searches",
+            Self::ProductViews => "ProductViews",
+        }
+    }
+
+    pub fn unit(self) -> Unit {
+        match self {
+            Self::CheckoutLatency => Unit::Milliseconds,
+            _ => Unit::Count,
+        }
+    }
+}
+
+impl Unit {
+    /// As CloudWatch spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Count => "Count",
+            Self::Milliseconds => "Milliseconds",
+        }
+    }
+}
+
+/// A dimension of an observation: its name and a value from a closed set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    /// Why something failed: the problem `code` of the contract.
+    Reason(&'static str),
+}
+
+impl Dimension {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Reason(_) => "Reason",
+        }
+    }
+
+    pub fn value(self) -> &'static str {
+        match self {
+            Self::Reason(value) => value,
+        }
+    }
+}
+
+/// One value of one metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observation {
+    pub metric: Metric,
+    pub value: f64,
+    pub dimension: Option<Dimension>,
+}
+
+/// Where a function's observations go.
+pub trait MetricSink: Send + Sync {
+    fn record(&self, observation: Observation);
+}
+
+/// What a function records its business metrics with.
+#[derive(Clone)]
+pub struct Metrics(Arc<dyn MetricSink>);
+
+impl Metrics {
+    pub fn new(sink: Arc<dyn MetricSink>) -> Self {
+        Self(sink)
+    }
+
+    /// `n` more of a counted metric.
+    pub fn count(&self, metric: Metric, n: usize) {
+        self.0.record(Observation { metric, value: n as f64, dimension: None });
+    }
+
+    /// One more of a counted metric, for this reason.
+    pub fn count_because(&self, metric: Metric, reason: &'static str) {
+        self.0.record(Observation { metric, value: 1.0, dimension: Some(Dimension::Reason(reason)) });
+    }
+
+    pub fn duration(&self, metric: Metric, elapsed: Duration) {
+        self.0.record(Observation { metric, value: elapsed.as_secs_f64() * 1000.0, dimension: None });
+    }
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
