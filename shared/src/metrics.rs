@@ -30,6 +30,19 @@ pub enum Metric {
     ProductViews,
 }
 
+impl Metric {
+    /// Every metric, for the dashboard and alarms to be checked against.
+    pub const ALL: [Metric; 7] = [
+        Self::OrdersPlaced,
+        Self::OrderFailures,
+        Self::CheckoutLatency,
+        Self::Registrations,
+        Self::LoginsFailed,
+        Self::Searches,
+        Self::ProductViews,
+    ];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
     Count,

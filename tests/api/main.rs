@@ -20,6 +20,7 @@ mod notification_preferences;
 mod notifications;
 mod notifications_sns;
 mod notify_once;
+mod operations;
 mod order_parties;
 mod order_triggers;
 mod orders;

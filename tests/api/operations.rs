@@ -1,0 +1,236 @@
+//! What keeps the marketplace up, read from template.yaml: the alarms of the monitoring plan, each
+//! with its threshold and notifying the alerts topic; one errors and one throttles alarm per
+//! function and one lag alarm per trigger; canary releases that roll back on the release alarms;
+//! tables that survive a mistake; the dashboard; and a runbook entry for every alarm.
+
+use std::collections::BTreeSet;
+
+use serde_yaml::{Mapping, Value};
+use shared::metrics::Metric;
+use souk_local::template::Template;
+
+fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn template_yaml() -> Value {
+    serde_yaml::from_str(&std::fs::read_to_string(root().join("template.yaml")).unwrap()).unwrap()
+}
+
+fn resources(template: &Value) -> &Mapping {
+    template["Resources"].as_mapping().unwrap()
+}
+
+fn resource<'t>(template: &'t Value, id: &str) -> &'t Value {
+    resources(template).get(id).unwrap_or_else(|| panic!("{id} is in the template"))
+}
+
+/// `X` of `!Ref X`.
+fn reference(value: &Value) -> Option<&str> {
+    match value {
+        Value::Tagged(tagged) if tagged.tag == "!Ref" => tagged.value.as_str(),
+        _ => None,
+    }
+}
+
+/// The text of a `!Sub` (or a plain string).
+fn text(value: &Value) -> &str {
+    match value {
+        Value::Tagged(tagged) => tagged.value.as_str().unwrap_or_default(),
+        other => other.as_str().unwrap_or_default(),
+    }
+}
+
+fn assert_notifies_alerts(id: &str, alarm: &Value) {
+    let properties = &alarm["Properties"];
+    for actions in ["AlarmActions", "OKActions"] {
+        let targets: Vec<_> = properties[actions].as_sequence().unwrap().iter().filter_map(reference).collect();
+        assert_eq!(targets, ["AlertsTopic"], "{id}: {actions}");
+    }
+}
+
+/// A `Fn::ForEach` loop of Resources: its collection and its fragment.
+fn for_each<'t>(template: &'t Value, name: &str) -> (BTreeSet<String>, &'t Mapping) {
+    let parts = resource(template, &format!("Fn::ForEach::{name}")).as_sequence().unwrap();
+    assert_eq!(parts[0], "Name");
+    let collection = parts[1].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    (collection, parts[2].as_mapping().unwrap())
+}
+
+#[test]
+fn the_service_level_alarms_watch_what_the_monitoring_plan_says() {
+    let template = template_yaml();
+    let alarm = |id: &str| {
+        let alarm = resource(&template, id);
+        assert_eq!(alarm["Type"], "AWS::CloudWatch::Alarm", "{id}");
+        assert_notifies_alerts(id, alarm);
+        &alarm["Properties"]
+    };
+    let expression = |properties: &Value, id: &str| -> String {
+        let metrics = properties["Metrics"].as_sequence().unwrap();
+        metrics.iter().find(|m| m["Id"] == id).unwrap()["Expression"].as_str().unwrap().to_owned()
+    };
+
+    let api_errors = alarm("Api5xxRateAlarm");
+    assert_eq!(api_errors["Threshold"], 1, "more than 1 %");
+    assert_eq!(expression(api_errors, "rate"), "IF(requests >= 20, 100 * errors / requests, 0)");
+
+    let api_latency = alarm("ApiLatencyAlarm");
+    assert_eq!(
+        (api_latency["ExtendedStatistic"].as_str(), api_latency["Threshold"].as_u64()),
+        (Some("p95"), Some(1000))
+    );
+
+    let order_failures = alarm("OrderFailureRateAlarm");
+    assert_eq!(order_failures["Threshold"], 5, "more than 5 %");
+    assert!(expression(order_failures, "rate").contains("100 * failed / (failed + placed)"));
+
+    let checkout = alarm("CheckoutLatencyAlarm");
+    assert_eq!(checkout["MetricName"], Metric::CheckoutLatency.name());
+    assert_eq!((checkout["ExtendedStatistic"].as_str(), checkout["Threshold"].as_u64()), (Some("p95"), Some(2000)));
+
+    let conversion = alarm("ConversionDropAlarm");
+    assert_eq!(conversion["ComparisonOperator"], "LessThanLowerThreshold");
+    assert!(expression(conversion, "usual").starts_with("ANOMALY_DETECTION_BAND(conversion"));
+    assert!(expression(conversion, "conversion").contains("orders / views"));
+
+    let probe = alarm("HealthProbeAlarm");
+    assert_eq!(probe["Namespace"], "CloudWatchSynthetics");
+    assert_eq!(probe["TreatMissingData"], "breaching", "a probe that stopped is an alarm");
+    let canary = &resource(&template, "HealthCanary")["Properties"];
+    assert!(text(&canary["Code"]["Script"]).contains("/api/health'"), "the canary calls the health route");
+
+    let dead_letters = alarm("TriggerDeadLetterAlarm");
+    assert_eq!(dead_letters["MetricName"], "ApproximateNumberOfMessagesVisible");
+
+    let alerts = resource(&template, "AlertEmailSubscription");
+    assert_eq!(alerts["Condition"], "HasAlertEmail");
+    assert_eq!(reference(&alerts["Properties"]["Endpoint"]), Some("AlertEmail"));
+}
+
+#[test]
+fn every_function_has_an_errors_and_a_throttles_alarm_and_every_trigger_a_lag_alarm() {
+    let template = template_yaml();
+    let functions = Template::project().unwrap().functions;
+    let names = |keep: &dyn Fn(&souk_local::template::Function) -> bool| -> BTreeSet<String> {
+        functions
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| f.logical_id.strip_suffix("Function").unwrap().to_owned())
+            .collect()
+    };
+
+    let (every, alarms) = for_each(&template, "FunctionAlarms");
+    assert_eq!(every, names(&|_| true));
+    for (metric, key) in [("Errors", "${Name}ErrorsAlarm"), ("Throttles", "${Name}ThrottlesAlarm")] {
+        let alarm = alarms.get(key).unwrap_or_else(|| panic!("{key}"));
+        assert_notifies_alerts(key, alarm);
+        assert_eq!(alarm["Properties"]["MetricName"], metric);
+        assert_eq!(alarm["Properties"]["Threshold"], 1);
+        assert_eq!(text(&alarm["Properties"]["Dimensions"][0]["Value"]), "${${Name}Function}");
+    }
+
+    let (triggers, lag) = for_each(&template, "TriggerLagAlarms");
+    assert_eq!(triggers, names(&|f| !f.streams.is_empty()));
+    let alarm = lag.get("${Name}IteratorAgeAlarm").unwrap();
+    assert_notifies_alerts("IteratorAge", alarm);
+    assert_eq!(alarm["Properties"]["MetricName"], "IteratorAge");
+    assert_eq!(alarm["Properties"]["Threshold"], 300_000, "5 minutes behind");
+}
+
+#[test]
+fn releases_are_canaries_that_roll_back_on_the_release_alarms() {
+    let template = template_yaml();
+    let transforms: Vec<_> = template["Transform"].as_sequence().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(transforms, ["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"]);
+    let globals = &template["Globals"]["Function"];
+    assert_eq!(globals["AutoPublishAlias"], "live");
+    let preference = &globals["DeploymentPreference"];
+    assert_eq!(reference(&preference["Type"]), Some("DeploymentType"));
+    assert_eq!(template["Parameters"]["DeploymentType"]["Default"], "Canary10Percent5Minutes");
+    let rollback: BTreeSet<_> = preference["Alarms"].as_sequence().unwrap().iter().filter_map(reference).collect();
+    assert_eq!(
+        rollback,
+        BTreeSet::from([
+            "Api5xxRateAlarm",
+            "ApiLatencyAlarm",
+            "OrderFailureRateAlarm",
+            "CheckoutLatencyAlarm",
+            "TriggerDeadLetterAlarm"
+        ])
+    );
+    for function in Template::project().unwrap().functions {
+        let properties = &resource(&template, &function.logical_id)["Properties"];
+        for own in ["AutoPublishAlias", "DeploymentPreference"] {
+            assert!(properties.get(own).is_none(), "{}: {own} comes from Globals", function.logical_id);
+        }
+    }
+}
+
+#[test]
+fn every_table_survives_a_mistake_and_every_log_group_expires() {
+    let template = template_yaml();
+    for (id, resource) in resources(&template) {
+        let id = id.as_str().unwrap();
+        match resource["Type"].as_str() {
+            Some("AWS::DynamoDB::Table") => {
+                assert_eq!(
+                    (resource["DeletionPolicy"].as_str(), resource["UpdateReplacePolicy"].as_str()),
+                    (Some("Retain"), Some("Retain")),
+                    "{id}"
+                );
+                let properties = &resource["Properties"];
+                assert_eq!(properties["DeletionProtectionEnabled"], true, "{id}");
+                assert_eq!(properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], true, "{id}");
+            }
+            Some("AWS::Logs::LogGroup") => {
+                assert_eq!(reference(&resource["Properties"]["RetentionInDays"]), Some("LogRetentionInDays"), "{id}");
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(template["Globals"]["Function"]["Tracing"], "Active");
+}
+
+#[test]
+fn the_dashboard_shows_every_business_metric_and_the_service_level_alarms() {
+    let template = template_yaml();
+    let body = text(&resource(&template, "OperationsDashboard")["Properties"]["DashboardBody"]);
+    for metric in Metric::ALL {
+        assert!(body.contains(metric.name()), "{} is on the dashboard", metric.name());
+    }
+    for alarm in [
+        "Api5xxRateAlarm",
+        "ApiLatencyAlarm",
+        "OrderFailureRateAlarm",
+        "CheckoutLatencyAlarm",
+        "ConversionDropAlarm",
+        "HealthProbeAlarm",
+        "TriggerDeadLetterAlarm",
+    ] {
+        assert!(body.contains(&format!("${{{alarm}.Arn}}")), "{alarm} is on the dashboard");
+    }
+}
+
+#[test]
+fn the_runbook_says_what_to_do_for_every_alarm() {
+    let template = template_yaml();
+    let runbook = std::fs::read_to_string(root().join("docs/runbook.md")).unwrap();
+    let mut alarms: Vec<String> = resources(&template)
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::CloudWatch::Alarm")
+        .map(|(id, _)| id.as_str().unwrap().to_owned())
+        .collect();
+    alarms.extend(["<Function>ErrorsAlarm", "<Function>ThrottlesAlarm", "<Trigger>IteratorAgeAlarm"].map(String::from));
+    for alarm in alarms {
+        assert!(
+            runbook.contains(&format!("### {alarm}")) || runbook.contains(&format!("`{alarm}`")),
+            "{alarm} has a runbook entry"
+        );
+    }
+    for section in
+        ["## Rolling back a release", "## Restoring a table to a point in time", "## Replaying the dead-letter queue"]
+    {
+        assert!(runbook.contains(section), "{section}");
+    }
+}
