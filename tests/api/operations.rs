@@ -1,6 +1,6 @@
 //! What keeps the marketplace up, read from template.yaml: the alarms of the monitoring plan, each
-//! with its threshold and notifying the alerts topic; one errors and one throttles alarm per
-//! function and one lag alarm per trigger; canary releases that roll back on the release alarms;
+//! with its threshold and notifying the alerts topic; every function's errors and throttles and
+//! every trigger's lag watched; canary releases that roll back on the release alarms;
 //! tables that survive a mistake; the dashboard; and a runbook entry for every alarm.
 
 use std::collections::BTreeSet;
@@ -49,12 +49,17 @@ fn assert_notifies_alerts(id: &str, alarm: &Value) {
     }
 }
 
-/// A `Fn::ForEach` loop of Resources: its collection and its fragment.
-fn for_each<'t>(template: &'t Value, name: &str) -> (BTreeSet<String>, &'t Mapping) {
-    let parts = resource(template, &format!("Fn::ForEach::{name}")).as_sequence().unwrap();
-    assert_eq!(parts[0], "Name");
-    let collection = parts[1].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
-    (collection, parts[2].as_mapping().unwrap())
+/// The functions an alarm watches `metric` of, through its metric math: `!Ref <Function>`s.
+fn watched(alarm: &Value, metric: &str) -> Vec<String> {
+    let metrics = alarm["Properties"]["Metrics"].as_sequence().unwrap();
+    metrics
+        .iter()
+        .filter_map(|m| m.get("MetricStat"))
+        .map(|stat| {
+            assert_eq!(stat["Metric"]["MetricName"], metric);
+            reference(&stat["Metric"]["Dimensions"][0]["Value"]).unwrap().to_owned()
+        })
+        .collect()
 }
 
 #[test]
@@ -109,40 +114,47 @@ fn the_service_level_alarms_watch_what_the_monitoring_plan_says() {
 }
 
 #[test]
-fn every_function_has_an_errors_and_a_throttles_alarm_and_every_trigger_a_lag_alarm() {
+fn every_function_has_its_errors_and_throttles_watched_and_every_trigger_its_lag() {
     let template = template_yaml();
     let functions = Template::project().unwrap().functions;
-    let names = |keep: &dyn Fn(&souk_local::template::Function) -> bool| -> BTreeSet<String> {
-        functions
-            .iter()
-            .filter(|f| keep(f))
-            .map(|f| f.logical_id.strip_suffix("Function").unwrap().to_owned())
-            .collect()
-    };
-
-    let (every, alarms) = for_each(&template, "FunctionAlarms");
-    assert_eq!(every, names(&|_| true));
-    for (metric, key) in [("Errors", "${Name}ErrorsAlarm"), ("Throttles", "${Name}ThrottlesAlarm")] {
-        let alarm = alarms.get(key).unwrap_or_else(|| panic!("{key}"));
-        assert_notifies_alerts(key, alarm);
-        assert_eq!(alarm["Properties"]["MetricName"], metric);
-        assert_eq!(alarm["Properties"]["Threshold"], 1);
-        assert_eq!(text(&alarm["Properties"]["Dimensions"][0]["Value"]), "${${Name}Function}");
+    for metric in ["Errors", "Throttles"] {
+        let mut watched_once = BTreeSet::new();
+        for (id, alarm) in resources(&template) {
+            let id = id.as_str().unwrap();
+            if !id.ends_with(&format!("{metric}Alarm")) || id.starts_with("Api") {
+                continue;
+            }
+            assert_notifies_alerts(id, alarm);
+            assert_eq!(alarm["Properties"]["Threshold"], 1, "{id}");
+            let expressions: Vec<_> = alarm["Properties"]["Metrics"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .filter_map(|m| m["Expression"].as_str())
+                .collect();
+            assert_eq!(expressions, ["SUM(METRICS())"], "{id}");
+            let group = watched(alarm, metric);
+            assert!(group.len() <= 10, "{id}: an alarm reads at most 10 metrics");
+            for function in group {
+                assert!(watched_once.insert(function.clone()), "{function} is in two {metric} alarms");
+            }
+        }
+        let every: BTreeSet<String> = functions.iter().map(|f| f.logical_id.clone()).collect();
+        assert_eq!(watched_once, every, "every function's {metric}");
     }
 
-    let (triggers, lag) = for_each(&template, "TriggerLagAlarms");
-    assert_eq!(triggers, names(&|f| !f.streams.is_empty()));
-    let alarm = lag.get("${Name}IteratorAgeAlarm").unwrap();
-    assert_notifies_alerts("IteratorAge", alarm);
-    assert_eq!(alarm["Properties"]["MetricName"], "IteratorAge");
-    assert_eq!(alarm["Properties"]["Threshold"], 300_000, "5 minutes behind");
+    let lag = resource(&template, "TriggerLagAlarm");
+    assert_notifies_alerts("TriggerLagAlarm", lag);
+    assert_eq!(lag["Properties"]["Threshold"], 300_000, "5 minutes behind");
+    let triggers: BTreeSet<String> = watched(lag, "IteratorAge").into_iter().collect();
+    let streams: BTreeSet<String> =
+        functions.iter().filter(|f| !f.streams.is_empty()).map(|f| f.logical_id.clone()).collect();
+    assert_eq!(triggers, streams);
 }
 
 #[test]
 fn releases_are_canaries_that_roll_back_on_the_release_alarms() {
     let template = template_yaml();
-    let transforms: Vec<_> = template["Transform"].as_sequence().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-    assert_eq!(transforms, ["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"]);
     let globals = &template["Globals"]["Function"];
     assert_eq!(globals["AutoPublishAlias"], "live");
     let preference = &globals["DeploymentPreference"];
@@ -216,12 +228,11 @@ fn the_dashboard_shows_every_business_metric_and_the_service_level_alarms() {
 fn the_runbook_says_what_to_do_for_every_alarm() {
     let template = template_yaml();
     let runbook = std::fs::read_to_string(root().join("docs/runbook.md")).unwrap();
-    let mut alarms: Vec<String> = resources(&template)
+    let alarms: Vec<String> = resources(&template)
         .iter()
         .filter(|(_, r)| r["Type"] == "AWS::CloudWatch::Alarm")
         .map(|(id, _)| id.as_str().unwrap().to_owned())
         .collect();
-    alarms.extend(["<Function>ErrorsAlarm", "<Function>ThrottlesAlarm", "<Trigger>IteratorAgeAlarm"].map(String::from));
     for alarm in alarms {
         assert!(
             runbook.contains(&format!("### {alarm}")) || runbook.contains(&format!("`{alarm}`")),
