@@ -24,6 +24,7 @@ use crate::access::{self, OperationLog, RecordedPublisher};
 use crate::dead_letters::DeadLetters;
 use crate::functions::{self, HttpHandler, Role};
 use crate::outbox::Outbox;
+use crate::query_reads::{self, QueryReads};
 use crate::router::{Router, percent_decode};
 use crate::streams::{self, Failures, RetryWaits, Subscriber};
 use crate::tables::{self, TableError};
@@ -80,6 +81,8 @@ pub struct Marketplace {
     pub dead_letters: Arc<DeadLetters>,
     /// Every AWS operation each function made, for checking them against its policy.
     pub operations: Arc<OperationLog>,
+    /// What each function's Queries read, for holding requests to their read budgets.
+    pub query_reads: Arc<QueryReads>,
     /// The admin account made sure of at start, if any.
     pub admin: Option<AdminBootstrap>,
     /// Clients and a configuration naming every table: what tests use to arrange data.
@@ -104,6 +107,8 @@ impl Marketplace {
         let mut app =
             App::new(runner_config).await.with_clock(Arc::clone(&options.clock)).with_publisher(outbox.clone());
         app.dynamodb = access::recorded(&app.dynamodb, &operations);
+        let query_reads = Arc::new(QueryReads::default());
+        app.dynamodb = query_reads::metered(&app.dynamodb, &query_reads);
         tables::create_all(&app.dynamodb, &template, &options.table_prefix).await?;
         let runner_error = |source| StartError::Function { function: "runner".into(), source };
         // The runner does the deploy-time seed's work, as that function.
@@ -164,7 +169,7 @@ impl Marketplace {
         }
         let state = Arc::new(State { router, outbox: Arc::clone(&outbox), dead_letters: Arc::clone(&dead_letters) });
         let server = tokio::spawn(serve(listener, state, stopped));
-        Ok(Self { addr, outbox, dead_letters, operations, admin, app, shutdown, server })
+        Ok(Self { addr, outbox, dead_letters, operations, query_reads, admin, app, shutdown, server })
     }
 
     pub fn url(&self) -> String {
