@@ -30,6 +30,11 @@ tokio::task_local! {
     static FUNCTION: Arc<str>;
 }
 
+/// The logical id of the function whose invocation this task runs, if any.
+pub(crate) fn current_function() -> Option<String> {
+    FUNCTION.try_with(|f| f.to_string()).ok()
+}
+
 /// Runs `invocation` as the function with logical id `function`: what it calls AWS for is theirs.
 pub async fn as_function<F: Future>(function: Arc<str>, invocation: F) -> F::Output {
     FUNCTION.scope(function, invocation).await
@@ -81,7 +86,7 @@ impl OperationLog {
     }
 
     fn record(&self, action: &str, resource: String, leading_key: Option<String>) {
-        let Ok(function) = FUNCTION.try_with(|f| f.to_string()) else { return };
+        let Some(function) = current_function() else { return };
         let operation = Operation { function, action: action.to_owned(), resource, leading_key };
         self.operations.lock().expect("operation log lock").insert(operation);
     }

@@ -4,6 +4,7 @@
 //! handler in-process with real API Gateway HTTP API events.
 
 pub mod access;
+pub mod bulk;
 pub mod cors;
 pub mod dead_letters;
 pub mod dynamodb_local;
@@ -15,6 +16,7 @@ pub mod marketplace;
 pub mod metrics;
 pub mod outbox;
 pub mod policies;
+pub mod query_reads;
 pub mod router;
 pub mod streams;
 pub mod tables;

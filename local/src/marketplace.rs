@@ -26,6 +26,7 @@ use crate::dead_letters::DeadLetters;
 use crate::functions::{self, HttpHandler, Role};
 use crate::metrics::MetricLog;
 use crate::outbox::Outbox;
+use crate::query_reads::{self, QueryReads};
 use crate::router::{Router, percent_decode};
 use crate::streams::{self, Failures, RetryWaits, Subscriber};
 use crate::tables::{self, TableError};
@@ -82,6 +83,8 @@ pub struct Marketplace {
     pub dead_letters: Arc<DeadLetters>,
     /// Every AWS operation each function made, for checking them against its policy.
     pub operations: Arc<OperationLog>,
+    /// What each function's Queries read, for holding requests to their read budgets.
+    pub query_reads: Arc<QueryReads>,
     /// The admin account made sure of at start, if any.
     pub admin: Option<AdminBootstrap>,
     /// Clients and a configuration naming every table: what tests use to arrange data.
@@ -111,6 +114,8 @@ impl Marketplace {
             .with_publisher(outbox.clone())
             .with_metrics(Metrics::new(metrics.clone()));
         app.dynamodb = access::recorded(&app.dynamodb, &operations);
+        let query_reads = Arc::new(QueryReads::default());
+        app.dynamodb = query_reads::metered(&app.dynamodb, &query_reads);
         tables::create_all(&app.dynamodb, &template, &options.table_prefix).await?;
         let runner_error = |source| StartError::Function { function: "runner".into(), source };
         // The runner does the deploy-time seed's work, as that function.
@@ -172,7 +177,7 @@ impl Marketplace {
         let state =
             Arc::new(State { router, outbox: Arc::clone(&outbox), dead_letters: Arc::clone(&dead_letters), metrics });
         let server = tokio::spawn(serve(listener, state, stopped));
-        Ok(Self { addr, outbox, dead_letters, operations, admin, app, shutdown, server })
+        Ok(Self { addr, outbox, dead_letters, operations, query_reads, admin, app, shutdown, server })
     }
 
     pub fn url(&self) -> String {

@@ -33,6 +33,7 @@ mod products_validation;
 mod products_write;
 mod request_ids;
 mod search;
+mod search_budgets;
 mod secrets;
 mod seed_catalog;
 mod unknown_routes;

@@ -1,8 +1,10 @@
 //! `POST /api/search`: Arabic and English, normalised, word prefixes, every filter, sort, paging
-//! and facets.
+//! and facets, which are each search's own and follow product changes within a minute.
+
+use std::time::Duration;
 
 use serde_json::{Value, json};
-use shared::catalog::{Condition, Governorate, Product};
+use shared::catalog::{Condition, Governorate, Product, ProductStatus};
 use souk_tests::TestMarketplace;
 use souk_tests::fixtures::{car, part};
 
@@ -88,6 +90,65 @@ async fn search_combines_with_filters_sorts_pages_and_counts_facets() {
         .post("/api/search", &json!({ "q": "corolla", "cursor": cursor }))
         .await
         .assert_problem(400, "invalid_cursor");
+}
+
+#[tokio::test]
+async fn the_facets_of_one_search_are_never_those_of_another() {
+    let market = TestMarketplace::spawn().await;
+    let mut camry = car("Toyota", "Camry", 2022, 10_000, 1_500_000, 6);
+    camry.location.governorate = Governorate::Giza;
+    market.list(&[catalog(), vec![camry]].concat()).await;
+    let facets = |body: Value| {
+        let market = &market;
+        async move { search(market, body).await["facets"].clone() }
+    };
+    let toyota = json!({
+        "make": { "toyota": 4 }, "condition": { "new": 1, "used": 3 }, "governorate": { "cairo": 3, "giza": 1 }
+    });
+    let in_giza = json!({ "make": { "toyota": 1 }, "condition": { "used": 1 }, "governorate": { "giza": 1 } });
+    // Each asked right after another whose facets it must not be given.
+    assert_eq!(facets(json!({ "q": "toyota" })).await, toyota);
+    assert_eq!(facets(json!({ "q": "toyota", "governorate": "giza" })).await, in_giza);
+    assert_eq!(
+        facets(json!({ "q": "toyota", "condition": "new" })).await,
+        json!({ "make": { "toyota": 1 }, "condition": { "new": 1 }, "governorate": { "cairo": 1 } })
+    );
+    assert_eq!(
+        facets(json!({ "q": "toyota yaris" })).await,
+        json!({ "make": { "toyota": 1 }, "condition": { "used": 1 }, "governorate": { "cairo": 1 } })
+    );
+    assert_eq!(
+        facets(json!({ "q": "hyundai" })).await,
+        json!({ "make": { "hyundai": 1 }, "condition": { "new": 1 }, "governorate": { "alexandria": 1 } })
+    );
+    // Another order or page size is the same search, with the same matches.
+    assert_eq!(facets(json!({ "q": "toyota", "sort": "price_desc", "limit": 1 })).await, toyota);
+    assert_eq!(facets(json!({ "q": "toyota", "governorate": "giza" })).await, in_giza);
+}
+
+#[tokio::test]
+async fn facets_follow_product_changes_within_a_minute() {
+    let market = TestMarketplace::spawn().await;
+    let products = catalog();
+    market.list(&products).await;
+    let before = search(&market, json!({ "q": "toyota" })).await;
+    assert_eq!(before["facets"]["governorate"], json!({ "cairo": 3 }));
+
+    let mut camry = car("Toyota", "Camry", 2022, 10_000, 1_500_000, 6);
+    camry.location.governorate = Governorate::Giza;
+    market.list(std::slice::from_ref(&camry)).await;
+    let mut yaris = products[3].clone();
+    (yaris.status, yaris.version) = (ProductStatus::Archived, yaris.version + 1);
+    market.change(&yaris).await;
+    let now = search(&market, json!({ "q": "toyota" })).await;
+    assert!(titles(&now).contains(&"Toyota Camry 2022") && !titles(&now).contains(&"Toyota Yaris 2017"));
+
+    // openapi.yaml: facets may be up to 60 seconds older than the items.
+    market.clock.advance(Duration::from_secs(60));
+    let later = search(&market, json!({ "q": "toyota" })).await;
+    assert_eq!(later["facets"]["make"], json!({ "toyota": 3 }));
+    assert_eq!(later["facets"]["condition"], json!({ "new": 1, "used": 2 }));
+    assert_eq!(later["facets"]["governorate"], json!({ "cairo": 2, "giza": 1 }));
 }
 
 #[tokio::test]

@@ -89,6 +89,13 @@ impl TestMarketplace {
             .await;
     }
 
+    /// Puts thousands of products in the catalog at once, with their listing entries, for tests
+    /// that need more matches than a read budget. Products listed so are never changed after.
+    pub async fn list_in_bulk(&self, products: &[Product]) {
+        // A few batches at a time: DynamoDB Local is shared by every test running in parallel.
+        souk_local::bulk::put_products(self.app(), products, 4).await.expect("products written");
+    }
+
     /// The listing entries of product `id` as stored: partition → the product version each was
     /// written from. (A scan, which only a test of its own small table may make.)
     pub async fn listing_entries(&self, id: ProductId) -> BTreeMap<String, u64> {

@@ -11,11 +11,14 @@ use shared::db::listings::{Facets, Position};
 use shared::db::{ListingRepo, ProductRepo};
 use shared::http::{Body, Endpoint, Request, Response, StatusCode, body, response};
 use shared::metrics::{Metric, Metrics};
+use shared::services::search_facets::SearchFacets;
 use shared::{ApiError, App};
 
 pub struct SearchProducts {
     listings: ListingRepo,
     products: ProductRepo,
+    /// Kept for the life of this instance: the facets it counted lately.
+    facets: SearchFacets,
     cursors: CursorCodec,
     metrics: Metrics,
 }
@@ -32,9 +35,11 @@ struct Results {
 
 impl SearchProducts {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
+        let db = app.database();
         Ok(Self {
-            listings: ListingRepo::new(&app.database())?,
-            products: ProductRepo::new(&app.database())?,
+            listings: ListingRepo::new(&db)?,
+            products: ProductRepo::new(&db)?,
+            facets: SearchFacets::new(&db)?,
             cursors: CursorCodec::new(app.config.cursor_secret()?),
             metrics: app.metrics(),
         })
@@ -47,13 +52,14 @@ impl Endpoint for SearchProducts {
         let scope = query.scope();
         let start = query.listing.cursor.as_deref().map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
         let plan = listing_index::plan_search(&query.listing.filters, query.listing.sort, &query.words);
-        let (page, (facets, facets_complete)) = tokio::try_join!(
+        let (page, counted) = tokio::try_join!(
             self.listings.page(&plan, usize::from(query.listing.limit), start),
-            self.listings.facets(&plan)
+            self.facets.of(&query)
         )?;
         let items = self.products.get_many(&page.product_ids).await?;
         let items = items.into_iter().filter(|p| p.status == ProductStatus::Active).collect();
         let next_cursor = page.next.map(|position| self.cursors.encode(&scope, &position));
+        let (facets, facets_complete) = (counted.facets, counted.complete);
         self.metrics.count(Metric::Searches, 1);
         Ok(response::json(StatusCode::OK, &Results { items, next_cursor, facets, facets_complete }))
     }

@@ -66,7 +66,7 @@ impl std::str::FromStr for Sort {
 }
 
 /// An inclusive range; either end may be open. Construction guarantees `min <= max`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Range<T> {
     pub min: Option<T>,
     pub max: Option<T>,

@@ -143,7 +143,7 @@ fn model_key(make: &str, model: &str) -> String {
 }
 
 /// The order entries are read in: the table's own sort key (the product id) or one of the indexes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
     ProductId,
     ByPrice,
@@ -152,7 +152,7 @@ pub enum SortKey {
 }
 
 /// Filters not answered by the partition or the key condition, checked on each entry read.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Residual {
     pub category: Option<String>,
     pub make: Option<String>,
@@ -167,7 +167,8 @@ pub struct Residual {
     pub words: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Two equal plans read the same entries in the same order, so they select the same matches.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Plan {
     pub partition: String,
     pub sort_key: SortKey,
@@ -210,6 +211,13 @@ pub fn plan_search(filters: &Filters, sort: Sort, words: &[String]) -> Plan {
     let longest = words.iter().max_by_key(|w| w.chars().count()).expect("a search has words");
     let residual = Residual::of(filters, words);
     finish_plan(format!("q#{}", search_prefix(longest)), residual, sort)
+}
+
+/// What the facets of a search count: its matches whatever the order asked for, read newest
+/// first, so every sort of one search (and every page) has the same facets, and a count cut short
+/// by its budget is a sample of the newest matches.
+pub fn plan_search_facets(filters: &Filters, words: &[String]) -> Plan {
+    plan_search(filters, Sort::Newest, words)
 }
 
 fn finish_plan(partition: String, mut residual: Residual, sort: Sort) -> Plan {
@@ -365,6 +373,17 @@ mod tests {
         assert_eq!(plan.residual.category.as_deref(), Some("cars"));
         assert_eq!(plan.residual.governorate, Some(Governorate::Cairo));
         assert!(plan.residual.make.is_none() && plan.residual.model.is_none() && plan.residual.price.is_open());
+    }
+
+    #[test]
+    fn the_facets_of_a_search_are_planned_alike_whatever_its_order() {
+        let filters = Filters { price: Range { min: Some(10), max: Some(20) }, ..Filters::default() };
+        let words = ["toyota".to_owned()];
+        let facets = plan_search_facets(&filters, &words);
+        assert_eq!(facets, plan_search(&filters, Sort::Newest, &words));
+        assert_eq!(facets.residual.price, filters.price, "a price range stays a filter, as no order uses it");
+        assert!(!facets.forward, "newest first");
+        assert_ne!(facets, plan_search_facets(&Filters::default(), &words));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod passwords;
 pub mod product_edit;
 pub mod registrar;
 pub mod restock;
+pub mod search_facets;
 pub mod sign_in;
 pub mod sign_out;
 pub mod token_refresh;

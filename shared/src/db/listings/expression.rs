@@ -120,6 +120,8 @@ impl Expression {
 pub(super) struct PreparedQuery {
     key_condition: String,
     filter: Option<String>,
+    /// The attributes returned, when not the whole entry.
+    projection: Option<String>,
     expression: Expression,
     pub(super) key_names: Vec<&'static str>,
 }
@@ -133,6 +135,7 @@ impl PreparedQuery {
             .set_index_name(plan.sort_key.index().map(str::to_owned))
             .key_condition_expression(&self.key_condition)
             .set_filter_expression(self.filter.clone())
+            .set_projection_expression(self.projection.clone())
             .set_expression_attribute_names(Some(self.expression.names.clone()))
             .set_expression_attribute_values(Some(self.expression.values.clone()))
     }
@@ -154,6 +157,14 @@ impl PreparedQuery {
             SortKey::ProductId => vec!["pk", "productId"],
             other => vec!["pk", "productId", other.attribute()],
         };
-        Self { key_condition, filter, expression, key_names }
+        Self { key_condition, filter, projection: None, expression, key_names }
+    }
+
+    /// The same Query returning only `attributes` of each entry: what is counted, not the
+    /// search terms and sort keys that make up most of an entry's size.
+    pub(super) fn projecting(mut self, attributes: &[&str]) -> Self {
+        let names: Vec<String> = attributes.iter().map(|a| self.expression.name(a)).collect();
+        self.projection = Some(names.join(", "));
+        self
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! - [`expression`]: the Query a plan becomes.
 //! - [`reads`]: pages and facet counts, bounded: at most [`MAX_EVALUATED_PER_PAGE`] entries are
-//!   evaluated, in Queries of at most [`MAX_QUERY_LIMIT`]. When filters are sparse the budget can
+//!   evaluated for a page and [`MAX_FACET_ENTRIES`] for a count, in Queries of at most
+//!   [`MAX_QUERY_LIMIT`]. When filters are sparse the budget can
 //!   run out before the page is full; the page is then short and `next` continues where the
 //!   reading stopped.
 //! - [`sync`]: keeping a product's entries in step with the product, never going backwards.
@@ -42,6 +43,17 @@ pub struct Facets {
     pub make: BTreeMap<String, u64>,
     pub condition: BTreeMap<String, u64>,
     pub governorate: BTreeMap<String, u64>,
+}
+
+/// Facets as counted from the index, with what the count covered and cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    pub facets: Facets,
+    /// False when the budget ran out before the last match: the facets are then those of the
+    /// entries read.
+    pub complete: bool,
+    /// How many entries DynamoDB evaluated for the count.
+    pub evaluated: i32,
 }
 
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@ use crate::db::error::refused_start;
 use crate::db::index_page::{checked_start, position_of};
 use crate::db::listings::expression::PreparedQuery;
 use crate::db::listings::{
-    Facets, ListingPage, ListingRepo, MAX_EVALUATED_PER_PAGE, MAX_FACET_ENTRIES, MAX_QUERY_LIMIT, Position,
+    FacetCount, Facets, ListingPage, ListingRepo, MAX_EVALUATED_PER_PAGE, MAX_FACET_ENTRIES, MAX_QUERY_LIMIT, Position,
 };
 use crate::error::ApiError;
 
@@ -60,15 +60,16 @@ impl ListingRepo {
     }
 
     /// Counts the matches of `plan` by make, condition and governorate, reading at most
-    /// [`MAX_FACET_ENTRIES`] entries; the flag says whether every match was counted.
-    pub async fn facets(&self, plan: &Plan) -> Result<(Facets, bool), ApiError> {
-        let prepared = PreparedQuery::of(plan);
+    /// [`MAX_FACET_ENTRIES`] entries in the plan's order, and of each only what is counted.
+    pub async fn facets(&self, plan: &Plan) -> Result<FacetCount, ApiError> {
+        let prepared = PreparedQuery::of(plan).projecting(&["makes", "condition", "governorate"]);
         let mut facets = Facets::default();
         let mut evaluated = 0;
         let mut start = None;
         loop {
             let out = prepared
                 .query(&self.client, &self.table, plan)
+                .scan_index_forward(plan.forward)
                 .limit(MAX_QUERY_LIMIT.min(MAX_FACET_ENTRIES - evaluated))
                 .set_exclusive_start_key(start)
                 .send()
@@ -88,8 +89,10 @@ impl ListingRepo {
                 }
             }
             match out.last_evaluated_key {
-                None => return Ok((facets, true)),
-                Some(_) if evaluated >= MAX_FACET_ENTRIES => return Ok((facets, false)),
+                None => return Ok(FacetCount { facets, complete: true, evaluated }),
+                Some(_) if evaluated >= MAX_FACET_ENTRIES => {
+                    return Ok(FacetCount { facets, complete: false, evaluated });
+                }
                 Some(last) => start = Some(last),
             }
         }
