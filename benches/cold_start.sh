@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cold start of a function binary under a minimal Lambda Runtime API (benches/src/bin/runtime_api.rs),
 # interleaved with the smallest `lambda_runtime` function (benches/src/bin/lambda_hello.rs), both
-# built with the release profile; then the stripped sizes of a set of function binaries.
+# built as `sam build` builds a function for Lambda (cargo-lambda, release profile, x86_64); then
+# the stripped sizes of a set of function binaries.
 # See BENCHMARKS.md. Loopback only.
 #
 #   bash benches/cold_start.sh               # build, measure, print markdown tables
@@ -39,7 +40,9 @@ MAX_RSS_RATIO=${MAX_RSS_RATIO:-2}
 MAX_BYTES=${MAX_BYTES:-6000000}
 SIZE_LIMITS=${SIZE_LIMITS:-}
 target=${CARGO_TARGET_DIR:-target}
-out=$target/release
+# What `sam build` deploys: cargo-lambda's build of each binary, renamed `bootstrap`.
+binary() { echo "$target/lambda/$1/bootstrap"; }
+lambda_build() { nice -n 10 cargo lambda build --release --target x86_64-unknown-linux-gnu "$@"; }
 
 if [ "$SIZED" = ALL ]; then
   SIZED=$(cd functions && ls -d -- */ | tr -d /)
@@ -50,15 +53,19 @@ read -r -a sized <<<"$(echo $TIMED $SIZED | tr ' ' '\n' | awk '!seen[$0]++' | tr
 log() { echo "==> $*" >&2; }
 
 if [ "$BUILD" = 1 ]; then
+  command -v cargo-lambda >/dev/null || {
+    echo "cargo-lambda is needed (python3 -m pip install cargo-lambda ziglang)" >&2
+    exit 2
+  }
   # Each function alone, as the deployment builds it: built together, cargo would unify the
   # features of `shared` and give every function the SSM and SNS clients only some of them use.
   log "building ${sized[*]} (release profile, one at a time)"
   start=$SECONDS
   for f in "${sized[@]}"; do
-    nice -n 10 cargo build --release -p "$f"
+    lambda_build -p "$f"
   done
   log "building runtime-api and lambda-hello (release profile)"
-  nice -n 10 cargo build --release -p souk-benches --bin runtime-api --bin lambda-hello
+  lambda_build -p souk-benches --bin runtime-api --bin lambda-hello
   log "built in $((SECONDS - start)) s"
 fi
 [ "$build_only" = 1 ] && exit 0
@@ -74,16 +81,16 @@ echo
 # The function's environment is its template.yaml one (get-product: PRODUCTS_TABLE) plus
 # DynamoDB at the emulator (DYNAMODB_ENDPOINT: as in AWS, but with the emulators' region and
 # credentials instead of Lambda's variables); lambda-hello ignores both.
-"$out/runtime-api" --runs "$RUNS" --event "events/$TIMED.json" "${budget_args[@]}" \
+"$(binary runtime-api)" --runs "$RUNS" --event "events/$TIMED.json" "${budget_args[@]}" \
   --env PRODUCTS_TABLE=souk-products \
   --env 'DYNAMODB_ENDPOINT=http://{api}' \
-  "$TIMED=$out/$TIMED" "lambda-hello=$out/lambda-hello" || status=1
+  "$TIMED=$(binary "$TIMED")" "lambda-hello=$(binary lambda-hello)" || status=1
 
 echo
 echo "| binary | stripped size (bytes) | MB | limit |"
 echo "| --- | ---: | ---: | --- |"
 for f in "${sized[@]}" lambda-hello; do
-  bytes=$(stat -c %s "$out/$f")
+  bytes=$(stat -c %s "$(binary "$f")")
   limit=$MAX_BYTES
   for pair in $SIZE_LIMITS; do
     [ "${pair%%=*}" = "$f" ] && limit=${pair#*=}
