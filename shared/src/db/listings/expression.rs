@@ -125,15 +125,33 @@ pub(super) struct PreparedQuery {
 }
 
 impl PreparedQuery {
-    /// The Query over `table` for `plan`'s index, key condition and filter.
-    pub(super) fn query(&self, client: &aws_sdk_dynamodb::Client, table: &str, plan: &Plan) -> QueryFluentBuilder {
+    /// The Query over `table` for `plan`'s index, key condition and filter, returning only
+    /// `attributes` of each entry. An entry holds every field a filter may test (about 650 bytes);
+    /// a page needs only its keys and the facets three fields, and every byte returned is parsed.
+    pub(super) fn query(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        table: &str,
+        plan: &Plan,
+        attributes: &[&str],
+    ) -> QueryFluentBuilder {
+        let mut names = self.expression.names.clone();
+        let projection: Vec<String> = attributes
+            .iter()
+            .map(|attribute| {
+                let placeholder = format!("#{attribute}");
+                names.insert(placeholder.clone(), (*attribute).to_owned());
+                placeholder
+            })
+            .collect();
         client
             .query()
             .table_name(table)
             .set_index_name(plan.sort_key.index().map(str::to_owned))
             .key_condition_expression(&self.key_condition)
             .set_filter_expression(self.filter.clone())
-            .set_expression_attribute_names(Some(self.expression.names.clone()))
+            .projection_expression(projection.join(", "))
+            .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(self.expression.values.clone()))
     }
 

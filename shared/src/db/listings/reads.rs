@@ -10,6 +10,9 @@ use crate::db::listings::{
 };
 use crate::error::ApiError;
 
+/// What the facets count.
+const FACET_ATTRIBUTES: &[&str] = &["makes", "condition", "governorate"];
+
 impl ListingRepo {
     /// Up to `limit` product ids matching `plan`, in its order, starting after `start`.
     pub async fn page(&self, plan: &Plan, limit: usize, start: Option<Position>) -> Result<ListingPage, ApiError> {
@@ -23,7 +26,7 @@ impl ListingRepo {
         loop {
             let budget = MAX_EVALUATED_PER_PAGE - evaluated;
             let out = prepared
-                .query(&self.client, &self.table, plan)
+                .query(&self.client, &self.table, plan, key_names)
                 .scan_index_forward(plan.forward)
                 .limit(chunk.min(budget))
                 .set_exclusive_start_key(start.take())
@@ -68,7 +71,7 @@ impl ListingRepo {
         let mut start = None;
         loop {
             let out = prepared
-                .query(&self.client, &self.table, plan)
+                .query(&self.client, &self.table, plan, FACET_ATTRIBUTES)
                 .limit(MAX_QUERY_LIMIT.min(MAX_FACET_ENTRIES - evaluated))
                 .set_exclusive_start_key(start)
                 .send()
