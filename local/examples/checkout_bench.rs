@@ -12,7 +12,6 @@
 //! Each scenario is bounded (a fixed number of requests at a fixed concurrency).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -24,7 +23,7 @@ use shared::accounts::tokens::{KeyPair, TokenIssuer};
 use shared::accounts::{Account, Email, Password, PersonName, Role, User};
 use shared::catalog::product::{Location, Vehicle};
 use shared::catalog::{Condition, Governorate, Product, ProductId, ProductStatus};
-use shared::clock::{SystemClock, Timestamp};
+use shared::clock::Timestamp;
 use shared::db::{ProductRepo, UserRepo};
 use shared::ids::UserId;
 use shared::money::Money;
@@ -114,20 +113,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let endpoint = std::env::args().nth(1).ok_or("usage: checkout_bench DYNAMODB_ENDPOINT")?;
     let requests: usize = std::env::args().nth(2).map(|n| n.parse()).transpose()?.unwrap_or(400);
     let keys = KeyPair::generate();
-    let options = Options {
-        addr: "127.0.0.1:0".parse()?,
-        dynamodb_endpoint: endpoint,
-        table_prefix: format!("bench{}_", ulid::Ulid::new().to_string().to_lowercase()),
-        parameters: HashMap::from([
-            ("CursorSecret".to_owned(), "benchmark-cursor-secret-of-32-bytes!!".to_owned()),
-            ("JwtPublicKey".to_owned(), keys.public_base64.clone()),
-        ]),
-        jwt_private_key: keys.private_pkcs8_base64.clone(),
-        clock: Arc::new(SystemClock),
-        admin: None,
-        triggers: false,
-        trigger_retries: Default::default(),
-    };
+    let table_prefix = format!("bench{}_", ulid::Ulid::new().to_string().to_lowercase());
+    let options = Options::benchmark(endpoint, table_prefix, &keys);
     let market = Marketplace::start(options).await?;
     let url = format!("{}/api/orders", market.url());
     let issuer = TokenIssuer::from_private_base64("key", &keys.private_pkcs8_base64)?;

@@ -11,8 +11,9 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use shared::accounts::tokens::KeyPair;
 use shared::accounts::{Email, Password};
-use shared::clock::Clock;
+use shared::clock::{Clock, SystemClock};
 use shared::config::{Config, ConfigError, vars};
 use shared::db::{CategoryRepo, UserRepo};
 use shared::metrics::Metrics;
@@ -51,6 +52,28 @@ pub struct Options {
     pub triggers: bool,
     /// How long a failed stream record waits before it is delivered again.
     pub trigger_retries: RetryWaits,
+}
+
+impl Options {
+    /// A runner for a benchmark: the HTTP routes only (no triggers) on a free loopback port, over
+    /// the tables `<table_prefix><LogicalId>` of a DynamoDB already running, with access tokens
+    /// signed by `keys` and the system clock.
+    pub fn benchmark(dynamodb_endpoint: String, table_prefix: String, keys: &KeyPair) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            dynamodb_endpoint,
+            table_prefix,
+            parameters: HashMap::from([
+                ("CursorSecret".to_owned(), "benchmark-cursor-secret-of-32-bytes!!".to_owned()),
+                ("JwtPublicKey".to_owned(), keys.public_base64.clone()),
+            ]),
+            jwt_private_key: keys.private_pkcs8_base64.clone(),
+            clock: Arc::new(SystemClock),
+            admin: None,
+            triggers: false,
+            trigger_retries: Default::default(),
+        }
+    }
 }
 
 /// The ARN functions see for the notifications topic; the outbox stands in for it.

@@ -16,7 +16,17 @@ use tracing_subscriber::util::SubscriberInitExt;
 /// directives (`info,aws_smithy_runtime=debug`). Span and field filters are not supported: their
 /// parser compiles regular expressions at every cold start.
 pub fn init() {
+    init_writing_to(std::io::stdout);
+}
+
+/// As [`init`], with the lines written to `writer`: benchmarks pay for formatting every line
+/// without printing it.
+pub fn init_writing_to<W>(writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let _ = tracing_subscriber::fmt()
+        .with_writer(writer)
         .json()
         .flatten_event(true)
         .with_current_span(true)

@@ -120,23 +120,38 @@ impl Expression {
 pub(super) struct PreparedQuery {
     key_condition: String,
     filter: Option<String>,
-    /// The attributes returned, when not the whole entry.
-    projection: Option<String>,
     expression: Expression,
     pub(super) key_names: Vec<&'static str>,
 }
 
 impl PreparedQuery {
-    /// The Query over `table` for `plan`'s index, key condition and filter.
-    pub(super) fn query(&self, client: &aws_sdk_dynamodb::Client, table: &str, plan: &Plan) -> QueryFluentBuilder {
+    /// The Query over `table` for `plan`'s index, key condition and filter, returning only
+    /// `attributes` of each entry. An entry holds every field a filter may test (about 650 bytes);
+    /// a page needs only its keys and the facets three fields, and every byte returned is parsed.
+    pub(super) fn query(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        table: &str,
+        plan: &Plan,
+        attributes: &[&str],
+    ) -> QueryFluentBuilder {
+        let mut names = self.expression.names.clone();
+        let projection: Vec<String> = attributes
+            .iter()
+            .map(|attribute| {
+                let placeholder = format!("#{attribute}");
+                names.insert(placeholder.clone(), (*attribute).to_owned());
+                placeholder
+            })
+            .collect();
         client
             .query()
             .table_name(table)
             .set_index_name(plan.sort_key.index().map(str::to_owned))
             .key_condition_expression(&self.key_condition)
             .set_filter_expression(self.filter.clone())
-            .set_projection_expression(self.projection.clone())
-            .set_expression_attribute_names(Some(self.expression.names.clone()))
+            .projection_expression(projection.join(", "))
+            .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(self.expression.values.clone()))
     }
 
@@ -157,14 +172,6 @@ impl PreparedQuery {
             SortKey::ProductId => vec!["pk", "productId"],
             other => vec!["pk", "productId", other.attribute()],
         };
-        Self { key_condition, filter, projection: None, expression, key_names }
-    }
-
-    /// The same Query returning only `attributes` of each entry: what is counted, not the
-    /// search terms and sort keys that make up most of an entry's size.
-    pub(super) fn projecting(mut self, attributes: &[&str]) -> Self {
-        let names: Vec<String> = attributes.iter().map(|a| self.expression.name(a)).collect();
-        self.projection = Some(names.join(", "));
-        self
+        Self { key_condition, filter, expression, key_names }
     }
 }

@@ -10,6 +10,9 @@ use crate::db::listings::{
 };
 use crate::error::ApiError;
 
+/// What the facets count.
+const FACET_ATTRIBUTES: &[&str] = &["makes", "condition", "governorate"];
+
 impl ListingRepo {
     /// Up to `limit` product ids matching `plan`, in its order, starting after `start`.
     pub async fn page(&self, plan: &Plan, limit: usize, start: Option<Position>) -> Result<ListingPage, ApiError> {
@@ -23,7 +26,7 @@ impl ListingRepo {
         loop {
             let budget = MAX_EVALUATED_PER_PAGE - evaluated;
             let out = prepared
-                .query(&self.client, &self.table, plan)
+                .query(&self.client, &self.table, plan, key_names)
                 .scan_index_forward(plan.forward)
                 .limit(chunk.min(budget))
                 .set_exclusive_start_key(start.take())
@@ -62,13 +65,13 @@ impl ListingRepo {
     /// Counts the matches of `plan` by make, condition and governorate, reading at most
     /// [`MAX_FACET_ENTRIES`] entries in the plan's order, and of each only what is counted.
     pub async fn facets(&self, plan: &Plan) -> Result<FacetCount, ApiError> {
-        let prepared = PreparedQuery::of(plan).projecting(&["makes", "condition", "governorate"]);
+        let prepared = PreparedQuery::of(plan);
         let mut facets = Facets::default();
         let mut evaluated = 0;
         let mut start = None;
         loop {
             let out = prepared
-                .query(&self.client, &self.table, plan)
+                .query(&self.client, &self.table, plan, FACET_ATTRIBUTES)
                 .scan_index_forward(plan.forward)
                 .limit(MAX_QUERY_LIMIT.min(MAX_FACET_ENTRIES - evaluated))
                 .set_exclusive_start_key(start)

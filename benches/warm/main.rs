@@ -1,0 +1,110 @@
+//! Warm handler cost: the CPU time one request costs the main HTTP functions once warm, with the
+//! database's own time left out.
+//!
+//! `cargo bench -p souk-benches --bench warm`
+//!
+//! Each scenario of `benches/fixtures/warm/` runs in-process as Lambda runs it (see
+//! [`invocation`]), built with the function's own constructor from an [`App`] whose DynamoDB
+//! endpoint is a [canned server](canned_dynamodb) replaying the recorded answers. The handler runs
+//! on a single-threaded tokio runtime on the benchmark thread, so everything it does (its SDK
+//! calls included) is on that thread, and the figure is that thread's CPU time
+//! ([`thread_cpu`]): the server's thread and the rest of the machine do not count.
+
+mod canned_dynamodb;
+mod fixture;
+mod invocation;
+mod thread_cpu;
+
+use std::time::Duration;
+
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime};
+use lambda_http::request::LambdaRequest;
+use lambda_http::{LambdaEvent, Service};
+use serde::Serialize;
+use shared::App;
+use shared::accounts::tokens::{KeyPair, TokenIssuer};
+use shared::clock::Timestamp;
+use shared::config::{Config, vars};
+use tokio::runtime::Runtime;
+
+use crate::fixture::Fixture;
+use crate::invocation::Invocation;
+
+/// The local runner's cursor key; cursors are only signed here, never checked.
+const CURSOR_SECRET: &[u8] = b"benchmark-cursor-secret-of-32-bytes!!";
+
+fn warm(c: &mut Criterion) {
+    // One JSON log line per request, formatted as in Lambda but not printed.
+    shared::telemetry::init_writing_to(std::io::sink);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    let keys = KeyPair::generate();
+    let issuer = TokenIssuer::from_private_base64("key", &keys.private_pkcs8_base64).expect("a signing key");
+    let mut group = c.benchmark_group("warm");
+    group.warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(8));
+    for (name, fixture) in fixture::all() {
+        let endpoint = canned_dynamodb::start(&fixture.exchanges);
+        let config = Config::local(&endpoint, "", CURSOR_SECRET).with(vars::JWT_PUBLIC_KEY, &keys.public_base64);
+        let app = runtime.block_on(App::new(config));
+        let token = fixture.request.caller.as_ref().map(|caller| issuer.issue(caller, Timestamp::now()).token);
+        let event = invocation::event(&fixture.function, &fixture.request, token.as_deref());
+        let scenario = Scenario { name: &name, fixture: &fixture, event: &event, runtime: &runtime };
+        match fixture.function.as_str() {
+            "get-product" => scenario.measure(&mut group, get_product::GetProduct::new(&app)),
+            "get-products" => scenario.measure(&mut group, get_products::GetProducts::new(&app)),
+            "search-products" => scenario.measure(&mut group, search_products::SearchProducts::new(&app)),
+            "create-order" => scenario.measure(&mut group, create_order::CreateOrder::new(&app)),
+            other => panic!("{name}: no function {other} in this bench"),
+        }
+    }
+    group.finish();
+}
+
+struct Scenario<'a> {
+    name: &'a str,
+    fixture: &'a Fixture,
+    event: &'a [u8],
+    runtime: &'a Runtime,
+}
+
+impl Scenario<'_> {
+    fn measure<E: shared::http::Endpoint, C: std::fmt::Debug>(
+        &self,
+        group: &mut BenchmarkGroup<'_, WallTime>,
+        endpoint: Result<E, C>,
+    ) {
+        let mut invocation = invocation::of(endpoint.unwrap_or_else(|e| panic!("{}: {e:?}", self.name)));
+        self.check(&mut invocation);
+        group.bench_function(self.name, |b| {
+            b.iter_custom(|iters| {
+                self.runtime.block_on(async {
+                    let started = thread_cpu::used();
+                    for _ in 0..iters {
+                        let (status, _) = invocation.invoke(self.event).await;
+                        assert_eq!(status, self.fixture.status, "{}: the status recorded", self.name);
+                    }
+                    thread_cpu::used() - started
+                })
+            })
+        });
+    }
+
+    /// The first invocation answers as recorded, with a body, before anything is measured.
+    fn check<S>(&self, invocation: &mut Invocation<S>)
+    where
+        S: Service<LambdaEvent<LambdaRequest>, Error = std::convert::Infallible>,
+        S::Response: Serialize,
+    {
+        let (status, json) = self.runtime.block_on(invocation.invoke(self.event));
+        let response: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+        assert_eq!(status, self.fixture.status, "{}: {response}", self.name);
+        eprintln!(
+            "{}: {status}, {} bytes of JSON to Lambda, {} DynamoDB calls",
+            self.name,
+            json.len(),
+            self.fixture.exchanges.len()
+        );
+    }
+}
+
+criterion_group!(benches, warm);
+criterion_main!(benches);
