@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use futures::StreamExt;
+use shared::ApiError;
 use shared::catalog::product::{Compatibility, Location, Part, Vehicle};
 use shared::catalog::{Condition, Governorate, Product, ProductId, ProductStatus};
 use shared::clock::Timestamp;
@@ -15,6 +16,23 @@ use shared::money::Money;
 use shared::tables::Table;
 
 use crate::TestMarketplace;
+
+/// Arranging a test's data is not what it checks: a write that a busy DynamoDB Local did not
+/// answer in time is made again (both writes here are idempotent), a few times, then it fails.
+async fn patiently<F, Fut>(what: &str, mut write: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), ApiError>>,
+{
+    for attempt in 1..=4u64 {
+        match write().await {
+            Err(ApiError::Unavailable { .. }) if attempt < 4 => {
+                tokio::time::sleep(std::time::Duration::from_millis(250 * attempt)).await;
+            }
+            result => return result.unwrap_or_else(|e| panic!("{what}: {e:?}")),
+        }
+    }
+}
 
 pub const VENDOR_A: &str = "01HVA000000000000000000000";
 pub const VENDOR_B: &str = "01HVB000000000000000000000";
@@ -79,11 +97,11 @@ impl TestMarketplace {
         let (products_repo, listings) = self.repos();
         // A few at a time: DynamoDB Local is shared by every test running in parallel.
         futures::stream::iter(products)
-            .for_each_concurrent(16, |p| {
+            .for_each_concurrent(8, |p| {
                 let (products_repo, listings) = (&products_repo, &listings);
                 async move {
-                    products_repo.put(p).await.expect("product written");
-                    listings.reconcile(p.id, Some(p)).await.expect("listing entries written");
+                    patiently("product written", || products_repo.put(p)).await;
+                    patiently("listing entries written", || listings.reconcile(p.id, Some(p))).await;
                 }
             })
             .await;
