@@ -41,6 +41,10 @@ impl CairoDate {
         Self(self.0.tomorrow().expect("a day before the end of the calendar"))
     }
 
+    pub fn previous(self) -> Self {
+        Self(self.0.yesterday().expect("a day after the start of the calendar"))
+    }
+
     /// The days from `self` to `other`, inclusive: 1 for the same day.
     pub fn days_through(self, other: Self) -> i64 {
         i64::from((other.0 - self.0).get_days()) + 1
@@ -65,6 +69,12 @@ impl FromStr for CairoDate {
 impl fmt::Display for CairoDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
+    }
+}
+
+impl serde::Serialize for CairoDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

@@ -82,6 +82,10 @@ ulid_id!(
     /// A notification in a user's inbox.
     NotificationId
 );
+ulid_id!(
+    /// A request to recompute the analytics.
+    RefreshId
+);
 
 impl NotificationId {
     /// The same id for the same `key` at the same time, so a notification retried after a failure

@@ -5,7 +5,7 @@
 //!
 //! 1. Values: [`ids`], [`money`], [`clock`], [`calendar`], [`error`], [`fields`], [`params`], [`tables`],
 //!    [`config`], [`cursor`], [`etag`], [`retry`], [`metrics`]. No I/O, no HTTP.
-//! 2. Domain: [`accounts`], [`catalog`], [`vendors`], [`orders`], [`notify`]: types that parse on
+//! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`notify`]: types that parse on
 //!    construction, and pure rules. No AWS SDK, no `lambda_http`.
 //! 3. Stores: [`db`] (one module per table) and [`sns`], over the AWS SDK.
 //! 4. Services: [`services`], what combines stores and publishers.
@@ -13,6 +13,7 @@
 //!    built once), [`lambda`] (the runtime loop), [`telemetry`].
 
 pub mod accounts;
+pub mod analytics;
 pub mod app;
 pub mod calendar;
 pub mod catalog;

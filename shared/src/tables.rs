@@ -17,6 +17,7 @@ pub enum Table {
     Notifications,
     Orders,
     Announcements,
+    Analytics,
 }
 
 impl Table {
@@ -34,6 +35,7 @@ impl Table {
         Table::Notifications,
         Table::Orders,
         Table::Announcements,
+        Table::Analytics,
     ];
 
     pub fn env_var(self) -> &'static str {
@@ -51,6 +53,7 @@ impl Table {
             Self::Notifications => "NOTIFICATIONS_TABLE",
             Self::Orders => "ORDERS_TABLE",
             Self::Announcements => "ANNOUNCEMENTS_TABLE",
+            Self::Analytics => "ANALYTICS_TABLE",
         }
     }
 
@@ -69,6 +72,7 @@ impl Table {
             Self::Notifications => "NotificationsTable",
             Self::Orders => "OrdersTable",
             Self::Announcements => "AnnouncementsTable",
+            Self::Analytics => "AnalyticsTable",
         }
     }
 }

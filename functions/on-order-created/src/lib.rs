@@ -1,25 +1,31 @@
-//! `onOrderCreated`: the customer and the vendor hear of a new order, once each.
+//! `onOrderCreated`: the new order is counted in the analytics, and the customer and the vendor
+//! hear of it, once each.
 
+use shared::analytics::facts::Sale;
 use shared::config::ConfigError;
 use shared::notify::messages;
 use shared::orders::Order;
 use shared::services::notifier::Notifier;
+use shared::services::tally::Tally;
 use shared::streams::{StreamRecord, Trigger, new_image};
 use shared::{ApiError, App};
 
 pub struct OnOrderCreated {
+    tally: Tally,
     notifier: Notifier,
 }
 
 impl OnOrderCreated {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { notifier: Notifier::new(&app.database(), app.publisher()?)? })
+        let db = app.database();
+        Ok(Self { tally: Tally::new(&db)?, notifier: Notifier::new(&db, app.publisher()?)? })
     }
 }
 
 impl Trigger for OnOrderCreated {
     async fn handle(&self, record: &StreamRecord) -> Result<(), ApiError> {
         let Some(order) = new_image::<Order>(record)? else { return Ok(()) };
+        self.tally.count_sale(&Sale::from(&order)).await?;
         let (customer, vendor) =
             (format!("order-created#{}#customer", order.id), format!("order-created#{}#vendor", order.id));
         self.notifier.send_once(&customer, order.created_at, &messages::order_placed(&order)).await?;

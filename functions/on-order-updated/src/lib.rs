@@ -1,18 +1,22 @@
 //! `onOrderUpdated`: the customer hears of each new status, once; a cancelled order's items go
-//! back to stock exactly once, however often the change is delivered.
+//! back to stock, and its figures count it as cancelled, exactly once, however often the change
+//! is delivered.
 
 use std::sync::Arc;
 
+use shared::analytics::facts::Sale;
 use shared::config::ConfigError;
 use shared::notify::messages;
 use shared::orders::{Order, OrderStatus};
 use shared::services::notifier::Notifier;
 use shared::services::restock::Restock;
+use shared::services::tally::Tally;
 use shared::streams::{StreamRecord, Trigger, new_image, old_image};
 use shared::{ApiError, App};
 
 pub struct OnOrderUpdated {
     restock: Restock,
+    tally: Tally,
     notifier: Notifier,
     clock: Arc<dyn shared::clock::Clock>,
 }
@@ -20,7 +24,12 @@ pub struct OnOrderUpdated {
 impl OnOrderUpdated {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
         let db = app.database();
-        Ok(Self { restock: Restock::new(&db)?, notifier: Notifier::new(&db, app.publisher()?)?, clock: db.clock() })
+        Ok(Self {
+            restock: Restock::new(&db)?,
+            tally: Tally::new(&db)?,
+            notifier: Notifier::new(&db, app.publisher()?)?,
+            clock: db.clock(),
+        })
     }
 }
 
@@ -34,6 +43,7 @@ impl Trigger for OnOrderUpdated {
         }
         if after.status == OrderStatus::Cancelled {
             self.restock.return_items(&after, self.clock.now()).await?;
+            self.tally.count_sale(&Sale::from(&after)).await?;
         }
         let key = format!("order-status#{}#{}", after.id, after.status.as_str());
         self.notifier.send_once(&key, after.updated_at, &messages::order_status_changed(&after)).await

@@ -6,6 +6,7 @@
 //! local runner and the tests also create tables from.
 
 pub mod account_tokens;
+pub mod analytics;
 pub mod announcements;
 pub mod applications;
 mod attributes;
@@ -31,6 +32,7 @@ pub mod vendors;
 use std::sync::Arc;
 
 pub use account_tokens::AccountTokens;
+pub use analytics::AnalyticsRepo;
 pub use announcements::AnnouncementRepo;
 pub use applications::ApplicationRepo;
 pub use audit::AuditLog;

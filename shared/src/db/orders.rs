@@ -1,7 +1,9 @@
 //! The orders table, and the transactions that touch products with orders.
 //!
 //! `pk = order#<id>` (`kind = "order"`); indexes `ByCustomer` (customerId, id), `ByVendor`
-//! (vendorId, id), `ByStatus` (status, id) and `All` (kind, id), newest first when read backwards.
+//! (vendorId, id), `ByStatus` (status, id) and `All` (kind, id), newest first when read backwards,
+//! and `ByDay` (`createdDay`, the Cairo day it was placed; id), which projects what analytics
+//! recomputes from.
 //!
 //! A move writes in one transaction with what must change with it (an order that ends is counted
 //! down from its seller's open orders: see `db::open_orders`).
@@ -13,12 +15,14 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::Serialize;
 
+use crate::analytics::facts::Sale;
+use crate::calendar::CairoDate;
 use crate::clock::Timestamp;
 use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{pk, s};
 use crate::db::index_page::IndexPage;
-use crate::db::read::get_consistent;
+use crate::db::read::{get_consistent, query_all};
 use crate::db::transaction;
 use crate::error::{ApiError, Conflict};
 use crate::ids::{OrderId, UserId};
@@ -45,9 +49,11 @@ pub enum Listing {
 pub use crate::db::index_page::Position;
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Stored<'a> {
     pk: String,
     kind: &'static str,
+    created_day: String,
     #[serde(flatten)]
     order: &'a Order,
 }
@@ -58,7 +64,12 @@ impl OrderRepo {
     }
 
     pub(crate) fn put_order(&self, order: &Order) -> Result<TransactWriteItem, ApiError> {
-        let item = serde_dynamo::to_item(Stored { pk: format!("order#{}", order.id), kind: KIND, order })?;
+        let item = serde_dynamo::to_item(Stored {
+            pk: format!("order#{}", order.id),
+            kind: KIND,
+            created_day: CairoDate::of(order.created_at).to_string(),
+            order,
+        })?;
         let put = Put::builder()
             .table_name(&self.orders)
             .set_item(Some(item))
@@ -70,6 +81,20 @@ impl OrderRepo {
 
     pub async fn get(&self, id: OrderId) -> Result<Option<Order>, ApiError> {
         get_consistent(&self.client, &self.orders, pk(format!("order#{id}"))).await
+    }
+
+    /// What analytics needs of every order placed on `day` (the index is eventually consistent:
+    /// an order placed a moment ago may be missing).
+    pub async fn sales_on(&self, day: CairoDate) -> Result<Vec<Sale>, ApiError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.orders)
+            .index_name("ByDay")
+            .key_condition_expression("createdDay = :day")
+            .expression_attribute_values(":day", s(day));
+        let items = query_all(query).await?;
+        Ok(items.into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?)
     }
 
     /// Up to `limit` orders, newest first; `status` narrows an owner's listing.
