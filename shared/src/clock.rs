@@ -100,6 +100,10 @@ impl ManualClock {
         Self(std::sync::Mutex::new(at))
     }
 
+    pub fn set(&self, at: Timestamp) {
+        *self.0.lock().expect("clock lock") = at;
+    }
+
     pub fn advance(&self, by: std::time::Duration) {
         let mut now = self.0.lock().expect("clock lock");
         *now = Timestamp::from_unix_millis(now.unix_millis() + by.as_millis() as i64);

@@ -9,6 +9,7 @@ mod accounts_profile;
 mod accounts_registration;
 mod accounts_tokens;
 mod admin_cli;
+mod analytics;
 mod categories;
 mod cursors;
 mod faults;
