@@ -1,5 +1,5 @@
-//! Putting thousands of products in the catalog at once, for benchmarks and for tests that need
-//! more matches than a read budget: each product and its listing entries (what the products
+//! Putting thousands of products in the catalog (or orders in the orders table) at once, for
+//! benchmarks and for tests that need more matches than a read budget: each product and its listing entries (what the products
 //! trigger writes one product at a time) in `BatchWriteItem` requests of 25, several at a time,
 //! retrying what DynamoDB leaves unprocessed. No watermark is written: these products are put
 //! once and never changed through the trigger.
@@ -11,7 +11,8 @@ use futures::TryStreamExt;
 use shared::App;
 use shared::catalog::Product;
 use shared::catalog::listing_index;
-use shared::db::ListingRepo;
+use shared::db::{ListingRepo, OrderRepo};
+use shared::orders::Order;
 use shared::tables::Table;
 
 pub type BulkError = Box<dyn std::error::Error + Send + Sync>;
@@ -33,6 +34,18 @@ pub async fn put_products(app: &App, products: &[Product], concurrency: usize) -
     batches.extend(entries.chunks(25).map(|chunk| (listings_table.as_str(), chunk.to_vec())));
     futures::stream::iter(batches.into_iter().map(Ok))
         .try_for_each_concurrent(concurrency, |(table, rows)| write_all(app, table, rows))
+        .await
+}
+
+/// Puts `orders` as the orders table stores them, `concurrency` batches at a time.
+pub async fn put_orders(app: &App, orders: &[Order], concurrency: usize) -> Result<(), BulkError> {
+    let table = app.config.table(Table::Orders)?;
+    let batches = orders
+        .chunks(25)
+        .map(|chunk| chunk.iter().map(|o| Ok(put(OrderRepo::item(o)?))).collect::<Result<Vec<_>, BulkError>>())
+        .collect::<Result<Vec<_>, _>>()?;
+    futures::stream::iter(batches.into_iter().map(Ok))
+        .try_for_each_concurrent(concurrency, |rows| write_all(app, &table, rows))
         .await
 }
 

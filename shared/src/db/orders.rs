@@ -20,7 +20,7 @@ use crate::calendar::CairoDate;
 use crate::clock::Timestamp;
 use crate::config::ConfigError;
 use crate::db::Database;
-use crate::db::attributes::{pk, s};
+use crate::db::attributes::{Item, pk, s};
 use crate::db::index_page::IndexPage;
 use crate::db::read::{get_consistent, query_all};
 use crate::db::transaction;
@@ -63,13 +63,18 @@ impl OrderRepo {
         Ok(Self { client: db.client(), orders: db.table(Table::Orders)? })
     }
 
-    pub(crate) fn put_order(&self, order: &Order) -> Result<TransactWriteItem, ApiError> {
-        let item = serde_dynamo::to_item(Stored {
+    /// `order` as the table stores it, with its keys and index attributes.
+    pub fn item(order: &Order) -> Result<Item, ApiError> {
+        Ok(serde_dynamo::to_item(Stored {
             pk: format!("order#{}", order.id),
             kind: KIND,
             created_day: CairoDate::of(order.created_at).to_string(),
             order,
-        })?;
+        })?)
+    }
+
+    pub(crate) fn put_order(&self, order: &Order) -> Result<TransactWriteItem, ApiError> {
+        let item = Self::item(order)?;
         let put = Put::builder()
             .table_name(&self.orders)
             .set_item(Some(item))
