@@ -103,8 +103,12 @@ impl AnalyticsRepo {
             ("sk".to_owned(), s(&fact.key)),
             ("stage".to_owned(), n(fact.stage.number())),
             ("counters".to_owned(), AttributeValue::L(fact.counters.iter().map(|c| s(counter_name(*c))).collect())),
-            ("counts".to_owned(), AttributeValue::M(figures(&fact.counts))),
         ]);
+        // No empty map: a fact that adds nothing (a product of an order cancelled before it was
+        // counted) has no `counts`.
+        if !fact.counts.is_zero() {
+            marker.insert("counts".to_owned(), AttributeValue::M(figures(&fact.counts)));
+        }
         if let Some(title) = &fact.title {
             marker.insert("title".to_owned(), s(title));
         }
@@ -351,13 +355,15 @@ fn marker(item: &Item) -> Option<Marker> {
     let stage = Stage::from_number(get_n(item, "stage")?)?;
     let counters =
         item.get("counters")?.as_l().ok()?.iter().map(|c| parse_counter(c.as_s().ok()?)).collect::<Option<_>>()?;
-    let counts = item
-        .get("counts")?
-        .as_m()
-        .ok()?
-        .iter()
-        .map(|(k, v)| Some((k.clone(), v.as_n().ok()?.parse().ok()?)))
-        .collect::<Option<_>>()?;
+    let counts = match item.get("counts") {
+        None => Counts::default(),
+        Some(counts) => counts
+            .as_m()
+            .ok()?
+            .iter()
+            .map(|(k, v)| Some((k.clone(), v.as_n().ok()?.parse().ok()?)))
+            .collect::<Option<_>>()?,
+    };
     Some(Marker { stage, counters, counts, title: get_s(item, "title") })
 }
 
