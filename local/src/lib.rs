@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod cors;
 pub mod dead_letters;
 pub mod dynamodb_local;
+pub mod empty_maps;
 pub mod filter_pattern;
 pub mod functions;
 pub mod gateway;

@@ -34,7 +34,7 @@ use crate::schedules::{FireError, Schedules};
 use crate::streams::{self, Failures, RetryWaits, Subscriber};
 use crate::tables::{self, TableError};
 use crate::template::{EnvValue, Function, Template, TemplateError};
-use crate::{cors, gateway};
+use crate::{cors, empty_maps, gateway};
 use shared::tables::Table;
 
 pub struct Options {
@@ -210,7 +210,7 @@ impl Marketplace {
         let (shutdown, stopped) = watch::channel(false);
         let dead_letters = Arc::new(DeadLetters::default());
         if options.triggers {
-            let client = streams_client(&options.dynamodb_endpoint);
+            let client = streams_client(&options.dynamodb_endpoint, &app.dynamodb);
             let failures = Failures { dead_letters: Arc::clone(&dead_letters), waits: options.trigger_retries };
             streams::start(&app.dynamodb, client, &options.table_prefix, subscribers, failures, stopped.clone())
                 .await
@@ -241,15 +241,18 @@ impl Marketplace {
     }
 }
 
-/// DynamoDB Local serves the streams API on its own endpoint.
-fn streams_client(endpoint: &str) -> aws_sdk_dynamodbstreams::Client {
+/// DynamoDB Local serves the streams API on its own endpoint; the client shares the HTTP client
+/// of `dynamodb`, and reads records as DynamoDB writes them (see [`empty_maps`]).
+fn streams_client(endpoint: &str, dynamodb: &aws_sdk_dynamodb::Client) -> aws_sdk_dynamodbstreams::Client {
     use aws_sdk_dynamodbstreams::config::{BehaviorVersion, Credentials, Region};
+    let http = dynamodb.config().http_client().expect("the runner's SDK clients are given an HTTP client");
     aws_sdk_dynamodbstreams::Client::from_conf(
         aws_sdk_dynamodbstreams::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .credentials_provider(Credentials::new("local", "local", None, None, "souk-local"))
             .endpoint_url(endpoint)
+            .http_client(empty_maps::as_dynamodb_writes(http))
             .build(),
     )
 }
