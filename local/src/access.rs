@@ -1,7 +1,7 @@
 //! Which AWS operations each function makes, as IAM sees them: an SDK interceptor on the DynamoDB
 //! client and a wrapper around the notifications publisher record the action, the resource (by
-//! the logical id template.yaml gives it) and, for item operations, the item's partition key (what
-//! `dynamodb:LeadingKeys` conditions test). The runner shares one client across functions, so the
+//! the logical id template.yaml gives it) and, for item operations and Queries of a table, the
+//! partition key (what `dynamodb:LeadingKeys` conditions test). The runner shares one client across functions, so the
 //! function making a call is told by a task-local the runner sets around each invocation. Calls
 //! made outside any invocation (the runner's own set-up, tests arranging data) are not recorded.
 //!
@@ -123,7 +123,8 @@ impl OperationLog {
         } else if let Some(i) = input.downcast_ref::<delete_item::DeleteItemInput>() {
             self.items("dynamodb:DeleteItem", i.table_name(), [i.key.as_ref()]);
         } else if let Some(i) = input.downcast_ref::<query::QueryInput>() {
-            self.record("dynamodb:Query", self.indexed(i.table_name(), i.index_name()), None);
+            let key = if i.index_name().is_none() { self.queried_partition(i) } else { None };
+            self.record("dynamodb:Query", self.indexed(i.table_name(), i.index_name()), key);
         } else if let Some(i) = input.downcast_ref::<scan::ScanInput>() {
             self.record("dynamodb:Scan", self.indexed(i.table_name(), i.index_name()), None);
         } else if let Some(i) = input.downcast_ref::<batch_get_item::BatchGetItemInput>() {
@@ -158,6 +159,23 @@ impl OperationLog {
             let name = cfg.load::<Metadata>().map_or("Unknown", Metadata::name);
             self.record(&format!("dynamodb:{name}"), "*".into(), None);
         }
+    }
+
+    /// The partition key value a Query of a table names in its key condition (`pk = :pk`, or
+    /// `#pk = :pk` with names), which is what `dynamodb:LeadingKeys` tests for a Query.
+    fn queried_partition(&self, input: &operation::query::QueryInput) -> Option<String> {
+        let hash_key = self.hash_keys.get(&self.table(input.table_name()))?;
+        let condition = input.key_condition_expression()?.replace('=', " = ").replace(['(', ')', ','], " ");
+        let tokens: Vec<&str> = condition.split_whitespace().collect();
+        tokens.windows(3).find_map(|clause| {
+            let [name, "=", value] = clause else { return None };
+            let name = match name.starts_with('#') {
+                true => input.expression_attribute_names()?.get(*name)?.as_str(),
+                false => name,
+            };
+            let value = input.expression_attribute_values()?.get(*value)?;
+            (name == hash_key).then(|| value.as_s().ok().cloned()).flatten()
+        })
     }
 
     fn indexed(&self, table: Option<&str>, index: Option<&str>) -> String {
@@ -205,5 +223,34 @@ impl Publisher for RecordedPublisher {
     fn publish<'a>(&'a self, notification: &'a Notification) -> BoxFuture<'a, Result<(), ApiError>> {
         self.log.record("sns:Publish", self.topic.clone(), None);
         self.inner.publish(notification)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::operation::query::QueryInput;
+
+    #[test]
+    fn a_query_of_a_table_leads_with_the_partition_its_key_condition_names() {
+        let log = OperationLog::new("p_", BTreeMap::from([("T".to_owned(), "pk".to_owned())]));
+        let query = |condition: &str| {
+            QueryInput::builder()
+                .table_name("p_T")
+                .key_condition_expression(condition)
+                .expression_attribute_names("#pk", "pk")
+                .expression_attribute_names("#sk", "sk")
+                .expression_attribute_values(":pk", AttributeValue::S("days#all".into()))
+                .expression_attribute_values(":from", AttributeValue::S("2026-04-01".into()))
+                .expression_attribute_values(":to", AttributeValue::S("2026-04-30".into()))
+                .build()
+                .unwrap()
+        };
+        for condition in
+            ["pk = :pk", "#pk=:pk AND #sk BETWEEN :from AND :to", "#sk >= :from AND pk = :pk", "(pk = :pk)"]
+        {
+            assert_eq!(log.queried_partition(&query(condition)).as_deref(), Some("days#all"), "{condition}");
+        }
+        assert_eq!(log.queried_partition(&query("sk = :from")), None);
     }
 }

@@ -84,6 +84,9 @@ pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>>
         "on-product-changed" => stream(on_product_changed::OnProductChanged::new(app)),
         "on-vendor-application-created" => stream(on_vendor_application_created::OnVendorApplicationCreated::new(app)),
         "on-vendor-application-updated" => stream(on_vendor_application_updated::OnVendorApplicationUpdated::new(app)),
+        "get-analytics" => http(get_analytics::GetAnalytics::new(app)),
+        "trigger-analytics-update" => http(trigger_analytics_update::TriggerAnalyticsUpdate::new(app)),
+        "update-analytics" => stream(update_analytics::UpdateAnalytics::new(app)),
         _ => return None,
     })
 }

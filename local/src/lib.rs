@@ -1,13 +1,15 @@
 //! `souk-local`: the whole Souk El-Sayarat marketplace on a laptop, offline, with no Docker and no
 //! AWS account. It starts DynamoDB Local, creates the tables of template.yaml, seeds the standard
 //! categories and serves every HTTP route of template.yaml on one port by calling each function's
-//! handler in-process with real API Gateway HTTP API events.
+//! handler in-process with real API Gateway HTTP API events; it feeds the triggers their tables'
+//! streams and fires the schedules.
 
 pub mod access;
 pub mod bulk;
 pub mod cors;
 pub mod dead_letters;
 pub mod dynamodb_local;
+pub mod empty_maps;
 pub mod filter_pattern;
 pub mod functions;
 pub mod gateway;
@@ -18,6 +20,7 @@ pub mod outbox;
 pub mod policies;
 pub mod query_reads;
 pub mod router;
+pub mod schedules;
 pub mod streams;
 pub mod tables;
 pub mod template;

@@ -29,7 +29,8 @@ struct Args {
     /// Prefix of every table name.
     #[arg(long, default_value = "")]
     table_prefix: String,
-    /// Serve the HTTP routes only, without following the table streams (for benchmarks).
+    /// Serve the HTTP routes only, without following the table streams or firing the schedules
+    /// (for benchmarks).
     #[arg(long)]
     no_triggers: bool,
 }
@@ -65,6 +66,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         clock: Arc::new(SystemClock),
         admin: admin_from_env()?,
         triggers: !args.no_triggers,
+        schedules: !args.no_triggers,
         trigger_retries: Default::default(),
     };
     let marketplace = match Marketplace::start(options).await {
@@ -89,6 +91,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("Admin account {email} {made}");
     }
     println!("Outbox (verification tokens and every notification): {}/_local/outbox", marketplace.url());
+    for schedule in marketplace.schedules.names() {
+        println!("Schedule {schedule}: POST {}/_local/schedules/{schedule} fires it now", marketplace.url());
+    }
     println!("Try: curl {}/api/products    (Ctrl-C stops everything)", marketplace.url());
     wait_for_stop().await;
     marketplace.stop().await;

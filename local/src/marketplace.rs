@@ -1,5 +1,6 @@
 //! The whole marketplace on one port: tables created from template.yaml, standard categories
-//! seeded, and every HTTP route of the template served by calling its function in-process.
+//! seeded, every HTTP route of the template served by calling its function in-process, its
+//! triggers fed their streams and its schedules fired.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -29,10 +30,11 @@ use crate::metrics::MetricLog;
 use crate::outbox::Outbox;
 use crate::query_reads::{self, QueryReads};
 use crate::router::{Router, percent_decode};
+use crate::schedules::{FireError, Schedules};
 use crate::streams::{self, Failures, RetryWaits, Subscriber};
 use crate::tables::{self, TableError};
 use crate::template::{EnvValue, Function, Template, TemplateError};
-use crate::{cors, gateway};
+use crate::{cors, empty_maps, gateway};
 use shared::tables::Table;
 
 pub struct Options {
@@ -50,6 +52,9 @@ pub struct Options {
     pub admin: Option<(Email, Password)>,
     /// Whether stream triggers run (off only to measure the HTTP paths alone).
     pub triggers: bool,
+    /// Whether schedules fire at their times by the wall clock. Off, they fire only by
+    /// `POST /_local/schedules/{name}` (tests, whose clock does not follow the wall).
+    pub schedules: bool,
     /// How long a failed stream record waits before it is delivered again.
     pub trigger_retries: RetryWaits,
 }
@@ -71,6 +76,7 @@ impl Options {
             clock: Arc::new(SystemClock),
             admin: None,
             triggers: false,
+            schedules: false,
             trigger_retries: Default::default(),
         }
     }
@@ -95,6 +101,8 @@ pub enum StartError {
     Admin(ApiError),
     #[error("cannot follow the table streams: {0}")]
     Streams(String),
+    #[error("cannot run the schedules: {0}")]
+    Schedules(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
 }
@@ -108,6 +116,8 @@ pub struct Marketplace {
     pub operations: Arc<OperationLog>,
     /// What each function's Queries read, for holding requests to their read budgets.
     pub query_reads: Arc<QueryReads>,
+    /// The schedules of the template.
+    pub schedules: Arc<Schedules>,
     /// The admin account made sure of at start, if any.
     pub admin: Option<AdminBootstrap>,
     /// Clients and a configuration naming every table: what tests use to arrange data.
@@ -121,6 +131,7 @@ struct State {
     outbox: Arc<Outbox>,
     dead_letters: Arc<DeadLetters>,
     metrics: Arc<MetricLog>,
+    schedules: Arc<Schedules>,
 }
 
 impl Marketplace {
@@ -140,6 +151,14 @@ impl Marketplace {
         let query_reads = Arc::new(QueryReads::default());
         app.dynamodb = query_reads::metered(&app.dynamodb, &query_reads);
         tables::create_all(&app.dynamodb, &template, &options.table_prefix).await?;
+        let schedules = Schedules::from_template(
+            &template,
+            &options.table_prefix,
+            app.dynamodb.clone(),
+            Arc::clone(&options.clock),
+        )
+        .map(Arc::new)
+        .map_err(StartError::Schedules)?;
         let runner_error = |source| StartError::Function { function: "runner".into(), source };
         // The runner does the deploy-time seed's work, as that function.
         let seed = template.functions.iter().find(|f| f.binary == "seed-catalog").map(|f| f.logical_id.as_str());
@@ -191,16 +210,24 @@ impl Marketplace {
         let (shutdown, stopped) = watch::channel(false);
         let dead_letters = Arc::new(DeadLetters::default());
         if options.triggers {
-            let client = streams_client(&options.dynamodb_endpoint);
+            let client = streams_client(&options.dynamodb_endpoint, &app.dynamodb);
             let failures = Failures { dead_letters: Arc::clone(&dead_letters), waits: options.trigger_retries };
             streams::start(&app.dynamodb, client, &options.table_prefix, subscribers, failures, stopped.clone())
                 .await
                 .map_err(StartError::Streams)?;
         }
-        let state =
-            Arc::new(State { router, outbox: Arc::clone(&outbox), dead_letters: Arc::clone(&dead_letters), metrics });
+        if options.schedules {
+            schedules.start(&stopped);
+        }
+        let state = Arc::new(State {
+            router,
+            outbox: Arc::clone(&outbox),
+            dead_letters: Arc::clone(&dead_letters),
+            metrics,
+            schedules: Arc::clone(&schedules),
+        });
         let server = tokio::spawn(serve(listener, state, stopped));
-        Ok(Self { addr, outbox, dead_letters, operations, query_reads, admin, app, shutdown, server })
+        Ok(Self { addr, outbox, dead_letters, operations, query_reads, schedules, admin, app, shutdown, server })
     }
 
     pub fn url(&self) -> String {
@@ -214,15 +241,18 @@ impl Marketplace {
     }
 }
 
-/// DynamoDB Local serves the streams API on its own endpoint.
-fn streams_client(endpoint: &str) -> aws_sdk_dynamodbstreams::Client {
+/// DynamoDB Local serves the streams API on its own endpoint; the client shares the HTTP client
+/// of `dynamodb`, and reads records as DynamoDB writes them (see [`empty_maps`]).
+fn streams_client(endpoint: &str, dynamodb: &aws_sdk_dynamodb::Client) -> aws_sdk_dynamodbstreams::Client {
     use aws_sdk_dynamodbstreams::config::{BehaviorVersion, Credentials, Region};
+    let http = dynamodb.config().http_client().expect("the runner's SDK clients are given an HTTP client");
     aws_sdk_dynamodbstreams::Client::from_conf(
         aws_sdk_dynamodbstreams::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .credentials_provider(Credentials::new("local", "local", None, None, "souk-local"))
             .endpoint_url(endpoint)
+            .http_client(empty_maps::as_dynamodb_writes(http))
             .build(),
     )
 }
@@ -298,6 +328,9 @@ async fn handle(
         ("GET", "/_local/outbox") => local_outbox(&state.outbox, parts.uri.query()),
         ("GET", "/_local/dead-letters") => json_response(state.dead_letters.list_json()),
         ("GET", "/_local/metrics") => json_response(state.metrics.list_json()),
+        ("POST", path) if path.starts_with(SCHEDULES_PATH) => {
+            fire_schedule(&state.schedules, &percent_decode(&path[SCHEDULES_PATH.len()..])).await
+        }
         _ => route(&state, &parts, body, source).await,
     };
     cors::allow(origin, &mut response);
@@ -337,6 +370,26 @@ fn local_outbox(outbox: &Outbox, query: Option<&str>) -> http::Response<Full<Byt
             .map(|(_, v)| percent_decode(&v.replace('+', " ")))
     });
     json_response(outbox.list_json(to.as_deref()))
+}
+
+const SCHEDULES_PATH: &str = "/_local/schedules/";
+
+/// `POST /_local/schedules/{name}`: fires the schedule for its latest time; 202 with the key of
+/// the item it put (or had put already).
+async fn fire_schedule(schedules: &Schedules, name: &str) -> http::Response<Full<Bytes>> {
+    let (status, json) = match schedules.fire_now(name).await {
+        Ok(fired) => (http::StatusCode::ACCEPTED, serde_json::to_string(&fired).expect("a firing serializes")),
+        Err(error) => {
+            let status = match error {
+                FireError::Unknown(_) => http::StatusCode::NOT_FOUND,
+                FireError::Failed { .. } => http::StatusCode::SERVICE_UNAVAILABLE,
+            };
+            (status, serde_json::json!({ "message": error.to_string() }).to_string())
+        }
+    };
+    let mut response = json_response(json);
+    *response.status_mut() = status;
+    response
 }
 
 /// One of the runner's own JSON answers (`/_local/...`).

@@ -1,12 +1,14 @@
 //! Creates the tables of template.yaml in DynamoDB Local, exactly as declared there (keys, indexes,
-//! streams), under a name prefix so several marketplaces (one per test) can share one database.
+//! streams), under a name prefix so several marketplaces (one per test) can share one database. A
+//! table kept from an earlier run gets the indexes the template has gained since.
 
 use std::time::Duration;
 
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, StreamSpecification, StreamViewType,
+    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex,
+    GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType,
+    StreamSpecification, StreamViewType,
 };
 use serde_yaml::Value;
 
@@ -20,7 +22,8 @@ pub enum TableError {
     Create { table: String, message: String },
 }
 
-/// Creates every table of `template` named `<prefix><LogicalId>`; tables that exist are kept.
+/// Creates every table of `template` named `<prefix><LogicalId>`; tables that exist are kept, and
+/// get the indexes they lack.
 pub async fn create_all(
     client: &aws_sdk_dynamodb::Client,
     template: &Template,
@@ -88,11 +91,59 @@ async fn create(
     }
     match request.send().await {
         Ok(_) => Ok(()),
-        Err(e) if e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception()) => Ok(()),
-        Err(e) => Err(TableError::Create {
-            table: name,
-            message: aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string(),
-        }),
+        Err(e) if e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception()) => {
+            add_missing_indexes(client, table, &name).await
+        }
+        Err(e) => Err(create_failed(&name, e)),
+    }
+}
+
+/// Adds to the existing table `name` the indexes of `table` it lacks: a local data directory
+/// outlives changes to the template. Items written before have none of a new index's attributes,
+/// so they stay out of it, as they would in AWS.
+async fn add_missing_indexes(
+    client: &aws_sdk_dynamodb::Client,
+    table: &TableDef,
+    name: &str,
+) -> Result<(), TableError> {
+    let bad = |message: &str| TableError::Definition { table: table.logical_id.clone(), message: message.to_owned() };
+    let described = client.describe_table().table_name(name).send().await.map_err(|e| create_failed(name, e))?;
+    let existing: Vec<String> = described
+        .table()
+        .map(|t| t.global_secondary_indexes().iter().filter_map(|i| i.index_name().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let p = &table.properties;
+    for index in p.get("GlobalSecondaryIndexes").and_then(Value::as_sequence).into_iter().flatten() {
+        let index = global_index(index).ok_or_else(|| bad("bad GlobalSecondaryIndexes"))?;
+        if existing.iter().any(|e| e == index.index_name()) {
+            continue;
+        }
+        let create = CreateGlobalSecondaryIndexAction::builder()
+            .index_name(index.index_name())
+            .set_key_schema(Some(index.key_schema().to_vec()))
+            .set_projection(index.projection().cloned())
+            .build()
+            .map_err(|_| bad("bad GlobalSecondaryIndexes"))?;
+        tracing::info!(table = name, index = index.index_name(), "adding an index the template has gained");
+        client
+            .update_table()
+            .table_name(name)
+            .set_attribute_definitions(Some(attribute_definitions(p).ok_or_else(|| bad("bad AttributeDefinitions"))?))
+            .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(create).build())
+            .send()
+            .await
+            .map_err(|e| create_failed(name, e))?;
+    }
+    Ok(())
+}
+
+fn create_failed<E: std::error::Error + 'static>(name: &str, error: aws_sdk_dynamodb::error::SdkError<E>) -> TableError
+where
+    E: Send + Sync,
+{
+    TableError::Create {
+        table: name.to_owned(),
+        message: aws_sdk_dynamodb::error::DisplayErrorContext(error).to_string(),
     }
 }
 
@@ -145,6 +196,13 @@ fn global_index(index: &Value) -> Option<GlobalSecondaryIndex> {
         )
         .build()
         .ok()
+}
+
+/// The key attributes of `table`, the partition key first.
+pub fn key_attributes(table: &TableDef) -> Vec<String> {
+    let mut keys = key_schema(table.properties.get("KeySchema")).unwrap_or_default();
+    keys.sort_by_key(|k| k.key_type != KeyType::Hash);
+    keys.into_iter().map(|k| k.attribute_name).collect()
 }
 
 /// The partition key attribute of every table, by logical id.

@@ -1,4 +1,5 @@
-//! What the runner reads from template.yaml: functions (binary, routes, environment) and tables.
+//! What the runner reads from template.yaml: functions (binary, routes, environment), tables and
+//! schedules.
 //! The file is the single source of truth for wiring; nothing here restates it.
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ pub const TEMPLATE_YAML: &str = include_str!("../../template.yaml");
 pub struct Template {
     pub functions: Vec<Function>,
     pub tables: Vec<TableDef>,
+    pub schedules: Vec<ScheduleDef>,
     /// Every resource's type, by logical id.
     pub resource_types: BTreeMap<String, String>,
 }
@@ -79,6 +81,13 @@ pub struct TableDef {
     pub properties: Value,
 }
 
+#[derive(Debug, Clone)]
+pub struct ScheduleDef {
+    pub logical_id: String,
+    /// The `Properties` of the `AWS::Scheduler::Schedule` resource.
+    pub properties: Value,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     #[error("template.yaml is not valid YAML: {0}")]
@@ -101,6 +110,7 @@ impl Template {
         let resources = root.get("Resources").and_then(Value::as_mapping).ok_or_else(|| shape("no Resources"))?;
         let mut functions = Vec::new();
         let mut tables = Vec::new();
+        let mut schedules = Vec::new();
         let mut resource_types = BTreeMap::new();
         for (id, resource) in resources {
             let id = id.as_str().ok_or_else(|| shape("a resource id is not a string"))?.to_owned();
@@ -108,17 +118,16 @@ impl Template {
             resource_types.insert(id.clone(), kind.unwrap_or_default().to_owned());
             match kind {
                 Some("AWS::Serverless::Function") => functions.push(parse_function(id, resource, resources)?),
-                Some("AWS::DynamoDB::Table") => tables.push(TableDef {
-                    properties: resource
-                        .get("Properties")
-                        .cloned()
-                        .ok_or_else(|| shape(format!("{id} has no Properties")))?,
-                    logical_id: id,
-                }),
+                Some("AWS::DynamoDB::Table") => {
+                    tables.push(TableDef { properties: properties_of(&id, resource)?, logical_id: id })
+                }
+                Some("AWS::Scheduler::Schedule") => {
+                    schedules.push(ScheduleDef { properties: properties_of(&id, resource)?, logical_id: id })
+                }
                 _ => {}
             }
         }
-        Ok(Self { functions, tables, resource_types })
+        Ok(Self { functions, tables, schedules, resource_types })
     }
 
     pub fn function(&self, binary: &str) -> Option<&Function> {
@@ -132,6 +141,10 @@ impl Template {
     pub fn is_topic(&self, logical_id: &str) -> bool {
         self.resource_types.get(logical_id).is_some_and(|t| t == "AWS::SNS::Topic")
     }
+}
+
+fn properties_of(id: &str, resource: &Value) -> Result<Value, TemplateError> {
+    resource.get("Properties").cloned().ok_or_else(|| shape(format!("{id} has no Properties")))
 }
 
 fn parse_function(id: String, resource: &Value, resources: &serde_yaml::Mapping) -> Result<Function, TemplateError> {

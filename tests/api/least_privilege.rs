@@ -4,6 +4,7 @@
 //! policy in template.yaml, while every grant must be used. A new function is covered as soon as
 //! this flow reaches it.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::json;
 use souk_local::access::Operation;
 use souk_local::policies::{Statement, glob};
@@ -128,6 +129,32 @@ async fn drive(market: &TestMarketplace) {
     // The refused message is published on the retry before the next refusal is set.
     eventually("the customer hears of the cancellation", || async {
         !market.outbox_of_type(customer.user_id(), "order_status_changed").await.is_empty()
+    })
+    .await;
+
+    // Analytics: the figures the triggers keep, read by an admin and by the seller, and a recount
+    // of the last week (the default range) that repairs a counter set wrong.
+    let today = shared::calendar::CairoDate::of(market.clock_now()).to_string();
+    let figures = format!("/api/analytics?from={today}&to={today}");
+    eventually("the cancelled order is counted", || async {
+        market.get_as(&admin.access_token, &figures).await.json()["totals"]["cancelledOrders"] == 1
+    })
+    .await;
+    assert_eq!(market.get_as(&vendor.access_token, &figures).await.status, 200);
+    let counter = market
+        .app()
+        .dynamodb
+        .update_item()
+        .table_name(format!("{}AnalyticsTable", market.table_prefix))
+        .key("pk", AttributeValue::S("days#all".into()))
+        .key("sk", AttributeValue::S(today.clone()))
+        .update_expression("SET orders = :wrong")
+        .expression_attribute_values(":wrong", AttributeValue::N("99".into()));
+    counter.send().await.unwrap();
+    let refresh = market.send_as(http::Method::POST, &admin.access_token, "/api/analytics/refresh", None, &[]);
+    assert_eq!(refresh.await.status, 202);
+    eventually("the recount repairs the day", || async {
+        market.get_as(&admin.access_token, &figures).await.json()["totals"]["orders"] == 1
     })
     .await;
 

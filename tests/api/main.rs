@@ -33,6 +33,7 @@ mod products_paging;
 mod products_validation;
 mod products_write;
 mod request_ids;
+mod schedules;
 mod search;
 mod search_budgets;
 mod secrets;

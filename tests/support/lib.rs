@@ -71,6 +71,8 @@ impl TestMarketplace {
             clock: clock.clone(),
             admin: Some((Email::parse(ADMIN_EMAIL).unwrap(), Password::parse(ADMIN_PASSWORD, &[]).unwrap())),
             triggers: true,
+            // Tests fire schedules by hand (`POST /_local/schedules/{name}`): their clock is not the wall's.
+            schedules: false,
             trigger_retries: Default::default(),
         };
         adjust(&mut options);
