@@ -87,6 +87,7 @@ pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>>
         "get-analytics" => http(get_analytics::GetAnalytics::new(app)),
         "trigger-analytics-update" => http(trigger_analytics_update::TriggerAnalyticsUpdate::new(app)),
         "update-analytics" => stream(update_analytics::UpdateAnalytics::new(app)),
+        "on-user-verified" => stream(on_user_verified::OnUserVerified::new(app)),
         _ => return None,
     })
 }

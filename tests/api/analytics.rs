@@ -168,7 +168,13 @@ async fn a_scripted_day_adds_up_for_the_admin_and_each_vendor_sees_only_their_ow
     let day = scripted_day().await;
     let report = analytics(&day.market, "admin", "2026-03-10", "2026-03-10").await;
     assert_scripted_figures(&report);
-    assert!(report["totals"]["newProducts"].as_u64().unwrap() >= 2);
+    counted(&day.market, "2026-03-10", "2026-03-10", "newProducts", 2).await;
+    // Users count once their email is verified: the buyer and the two sellers; a registration
+    // never verified is no user.
+    counted(&day.market, "2026-03-10", "2026-03-10", "newUsers", 3).await;
+    day.market.unverified_customer("scripted-unverified@example.com").await;
+    day.market.verified_customer("scripted-late@example.com").await;
+    counted(&day.market, "2026-03-10", "2026-03-10", "newUsers", 4).await;
 
     let own = analytics(&day.market, PADS_VENDOR, "2026-03-09", "2026-03-11").await;
     assert_eq!(own["totals"]["orders"], 2);

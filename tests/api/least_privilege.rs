@@ -140,6 +140,10 @@ async fn drive(market: &TestMarketplace) {
         market.get_as(&admin.access_token, &figures).await.json()["totals"]["cancelledOrders"] == 1
     })
     .await;
+    eventually("the verified users are counted", || async {
+        market.get_as(&admin.access_token, &figures).await.json()["totals"]["newUsers"].as_u64() >= Some(2)
+    })
+    .await;
     assert_eq!(market.get_as(&vendor.access_token, &figures).await.status, 200);
     let counter = market
         .app()
