@@ -15,6 +15,7 @@ mod cursors;
 mod faults;
 mod free_text;
 mod health;
+mod kept_tables;
 mod least_privilege;
 mod metrics;
 mod notification_preferences;
