@@ -82,6 +82,23 @@ impl DayRange {
         self.to
     }
 
+    /// The range cut into consecutive stretches of at most `days` days, in order.
+    pub fn stretches(self, days: u32) -> impl Iterator<Item = DayRange> {
+        let mut next = Some(self.from);
+        std::iter::from_fn(move || {
+            let from = next?;
+            let mut to = from;
+            for _ in 1..days.max(1) {
+                if to == self.to {
+                    break;
+                }
+                to = to.next();
+            }
+            next = (to < self.to).then(|| to.next());
+            Some(DayRange { from, to })
+        })
+    }
+
     /// Every day of the range, in order.
     pub fn days(self) -> impl Iterator<Item = CairoDate> {
         std::iter::successors(Some(self.from), move |day| Some(day.next()).filter(|next| *next <= self.to))
@@ -132,6 +149,19 @@ mod tests {
             };
             assert_eq!(errors[0].field, field);
         }
+    }
+
+    #[test]
+    fn stretches_cover_the_range_once_in_order() {
+        let year = DayRange::new(day("2024-01-01"), day("2024-12-31")).unwrap();
+        let stretches: Vec<DayRange> = year.stretches(31).collect();
+        assert_eq!(stretches.len(), 12, "366 days in stretches of 31");
+        assert_eq!(stretches[0], DayRange::new(day("2024-01-01"), day("2024-01-31")).unwrap());
+        assert_eq!(stretches[11].to(), day("2024-12-31"));
+        let days: Vec<CairoDate> = stretches.iter().flat_map(|s| s.days()).collect();
+        assert_eq!(days, year.days().collect::<Vec<_>>());
+        let one = DayRange::new(day("2024-03-01"), day("2024-03-01")).unwrap();
+        assert_eq!(one.stretches(31).collect::<Vec<_>>(), vec![one]);
     }
 
     #[test]

@@ -244,20 +244,26 @@ impl AnalyticsRepo {
         Ok(items.iter().filter_map(|item| Some((get_s(item, "sk")?, stored(item).counts))).collect())
     }
 
-    /// Every product counter of `scope` over `range`.
+    /// Every product counter of `scope` over `range`. A year holds tens of thousands, so the range
+    /// is read as stretches of a month at a time, side by side: the same items, read in about the
+    /// time of one month's.
     pub async fn product_days(&self, scope: Scope, range: DayRange) -> Result<Vec<ProductDay>, ApiError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-            .expression_attribute_values(":pk", s(format!("products#{scope}")))
-            .expression_attribute_values(":from", s(format!("{}#", range.from())))
-            // `~` sorts after every character of an id.
-            .expression_attribute_values(":to", s(format!("{}#~", range.to())));
-        let items = query_all(query).await?;
+        let stretches = range.stretches(PRODUCT_READ_DAYS).map(|stretch| {
+            let query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+                .expression_attribute_values(":pk", s(format!("products#{scope}")))
+                .expression_attribute_values(":from", s(format!("{}#", stretch.from())))
+                // `~` sorts after every character of an id.
+                .expression_attribute_values(":to", s(format!("{}#~", stretch.to())));
+            query_all(query)
+        });
+        let items = futures::future::try_join_all(stretches).await?;
         Ok(items
             .iter()
+            .flatten()
             .filter_map(|item| {
                 let stored = stored(item);
                 Some(ProductDay { product: get_s(item, "productId")?, title: stored.title?, counts: stored.counts })
@@ -265,7 +271,7 @@ impl AnalyticsRepo {
             .collect())
     }
 
-    /// The report of `scope` over `range`: two Queries (days, then products), paged.
+    /// The report of `scope` over `range`: the days in one Query, the products in a Query per month.
     pub async fn report(&self, scope: Scope, range: DayRange) -> Result<Report, ApiError> {
         let (days, products) = futures::try_join!(self.days(scope, range), self.product_days(scope, range))?;
         Ok(Report::build(range, &days, products))
@@ -314,6 +320,9 @@ impl AnalyticsRepo {
         Ok(())
     }
 }
+
+/// The days of product counters one Query reads; a year's are read in 12 Queries at once.
+const PRODUCT_READ_DAYS: u32 = 31;
 
 /// How long a refresh request is kept after it was made or done: a week.
 const REFRESH_KEPT_SECONDS: i64 = 7 * 24 * 3600;
