@@ -155,9 +155,9 @@ async fn active(client: &aws_sdk_dynamodb::Client, name: &str, index: &str) -> R
     Err(TableError::Create { table: name.to_owned(), message: format!("index {index} was not built within a minute") })
 }
 
-fn create_failed<E: std::error::Error + 'static>(name: &str, error: aws_sdk_dynamodb::error::SdkError<E>) -> TableError
+fn create_failed<E>(name: &str, error: aws_sdk_dynamodb::error::SdkError<E>) -> TableError
 where
-    E: Send + Sync,
+    E: std::error::Error + Send + Sync + 'static,
 {
     TableError::Create {
         table: name.to_owned(),
