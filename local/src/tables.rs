@@ -7,8 +7,8 @@ use std::time::Duration;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex,
-    GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType,
-    StreamSpecification, StreamViewType,
+    GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, StreamSpecification, StreamViewType,
 };
 use serde_yaml::Value;
 
@@ -133,13 +133,31 @@ async fn add_missing_indexes(
             .send()
             .await
             .map_err(|e| create_failed(name, e))?;
+        active(client, name, index.index_name()).await?;
     }
     Ok(())
 }
 
-fn create_failed<E: std::error::Error + 'static>(name: &str, error: aws_sdk_dynamodb::error::SdkError<E>) -> TableError
+/// Waits until index `index` of table `name` is built: until then it fails the queries of the
+/// functions that read it.
+async fn active(client: &aws_sdk_dynamodb::Client, name: &str, index: &str) -> Result<(), TableError> {
+    for _ in 0..600 {
+        let described = client.describe_table().table_name(name).send().await.map_err(|e| create_failed(name, e))?;
+        let status = described
+            .table()
+            .and_then(|t| t.global_secondary_indexes().iter().find(|i| i.index_name() == Some(index)))
+            .and_then(|i| i.index_status().cloned());
+        if status == Some(IndexStatus::Active) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(TableError::Create { table: name.to_owned(), message: format!("index {index} was not built within a minute") })
+}
+
+fn create_failed<E>(name: &str, error: aws_sdk_dynamodb::error::SdkError<E>) -> TableError
 where
-    E: Send + Sync,
+    E: std::error::Error + Send + Sync + 'static,
 {
     TableError::Create {
         table: name.to_owned(),
