@@ -5,8 +5,8 @@
 //!
 //! 1. Values: [`ids`], [`money`], [`clock`], [`calendar`], [`error`], [`fields`], [`params`], [`tables`],
 //!    [`config`], [`cursor`], [`etag`], [`retry`], [`metrics`]. No I/O, no HTTP.
-//! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`notify`]: types that parse on
-//!    construction, and pure rules. No AWS SDK, no `lambda_http`.
+//! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`payments`], [`notify`]: types
+//!    that parse on construction, and pure rules. No AWS SDK, no `lambda_http`.
 //! 3. Stores: [`db`] (one module per table) and [`sns`], over the AWS SDK.
 //! 4. Services: [`services`], what combines stores and publishers.
 //! 5. Edges: [`http`] (requests → domain, errors → problem+json), [`streams`], [`app`] (clients
@@ -32,6 +32,7 @@ pub mod money;
 pub mod notify;
 pub mod orders;
 pub mod params;
+pub mod payments;
 pub mod retry;
 pub mod services;
 #[cfg(feature = "notifications")]

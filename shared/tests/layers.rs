@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "retry", "metrics",
         ],
     ),
-    ("domain", &["accounts", "analytics", "catalog", "vendors", "orders", "notify"]),
+    ("domain", &["accounts", "analytics", "catalog", "vendors", "orders", "payments", "notify"]),
     ("stores", &["db", "sns"]),
     ("services", &["services"]),
     ("edges", &["http", "streams", "app", "lambda", "telemetry"]),

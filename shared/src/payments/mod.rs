@@ -1,0 +1,9 @@
+//! Online payments: what a checkout asks of a payment provider and what it hears back
+//! ([`provider`]). No I/O: the clients that call a provider live in the stores layer.
+
+pub mod provider;
+
+pub use provider::{
+    Billing, CurrencyCode, InvalidPaymentRequest, OnlineMethod, OutcomeStatus, PaymentOutcome, PaymentRequest,
+    PaymentSession, Provider, ProviderOrderId, ProviderTransactionId, ReportedAmount,
+};
