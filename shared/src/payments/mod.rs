@@ -1,6 +1,8 @@
 //! Online payments: what a checkout asks of a payment provider and what it hears back
-//! ([`provider`]). No I/O: the clients that call a provider live in the stores layer.
+//! ([`provider`]), and Paymob's side of it ([`paymob`]): its transaction callback, parsed and
+//! verified. No I/O: the clients that call a provider live in the stores layer.
 
+pub mod paymob;
 pub mod provider;
 
 pub use provider::{

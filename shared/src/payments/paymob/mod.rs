@@ -1,0 +1,12 @@
+//! Paymob, Egypt's card and wallet gateway. Paymob tells the marketplace about a transaction by
+//! POSTing its *transaction processed* callback to the webhook with `?hmac=`; here that body is
+//! parsed ([`callback`]) and its signature checked ([`signature`]).
+
+pub mod callback;
+pub mod signature;
+
+#[cfg(test)]
+mod fixtures;
+
+pub use callback::{Callback, CallbackError, SourceData, Transaction, VerifiedCallback};
+pub use signature::{BadSignature, HmacSecret};
