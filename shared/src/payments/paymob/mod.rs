@@ -1,8 +1,10 @@
 //! Paymob, Egypt's card and wallet gateway. Paymob tells the marketplace about a transaction by
 //! POSTing its *transaction processed* callback to the webhook with `?hmac=`; here that body is
-//! parsed ([`callback`]) and its signature checked ([`signature`]).
+//! parsed ([`callback`]), its signature checked ([`signature`]), and a verified callback read as a
+//! provider-neutral outcome ([`outcome`]).
 
 pub mod callback;
+pub mod outcome;
 pub mod signature;
 
 #[cfg(test)]
