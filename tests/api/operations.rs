@@ -150,6 +150,15 @@ fn every_function_has_its_errors_and_throttles_watched_and_every_trigger_its_lag
     let streams: BTreeSet<String> =
         functions.iter().filter(|f| !f.streams.is_empty()).map(|f| f.logical_id.clone()).collect();
     assert_eq!(triggers, streams);
+
+    // Every schedule is in the stack's own group, whose dropped invocations alarm.
+    let dropped = resource(&template, "AnalyticsScheduleAlarm");
+    assert_notifies_alerts("AnalyticsScheduleAlarm", dropped);
+    assert_eq!(dropped["Properties"]["MetricName"], "InvocationDroppedCount");
+    assert_eq!(reference(&dropped["Properties"]["Dimensions"][0]["Value"]), Some("ScheduleGroup"));
+    for (id, schedule) in resources(&template).iter().filter(|(_, r)| r["Type"] == "AWS::Scheduler::Schedule") {
+        assert_eq!(reference(&schedule["Properties"]["GroupName"]), Some("ScheduleGroup"), "{id:?}");
+    }
 }
 
 #[test]
