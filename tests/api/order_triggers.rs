@@ -31,6 +31,12 @@ async fn a_cancellation_delivered_twice_returns_the_stock_once_and_notifies_once
         market.get(&format!("/api/products/{pads}")).await.json()["stock"] == 10
     })
     .await;
+    // ...and tells the customer (deliveries running at the same moment may both publish: at least
+    // once, see `services::notifier`)...
+    souk_tests::eventually("the customer told", || async {
+        market.outbox_of_type(customer.user_id(), "order_status_changed").await.len() == 1
+    })
+    .await;
     // ...and the same change delivered twice more, in one batch and in another, changes nothing.
     let trigger = on_order_updated::OnOrderUpdated::new(&market.trigger_app()).unwrap();
     let change = change("MODIFY", 9, &pending, &cancelled);
