@@ -78,6 +78,13 @@ impl serde::Serialize for CairoDate {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CairoDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("must be a date written YYYY-MM-DD")]
 pub struct InvalidDate;

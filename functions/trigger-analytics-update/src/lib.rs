@@ -3,6 +3,8 @@
 //! The request is an item whose insertion fires `updateAnalytics`, the function the hourly
 //! schedule also fires the same way, so the work never runs inside this request.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use shared::accounts::Role;
 use shared::analytics::DayRange;
@@ -13,7 +15,6 @@ use shared::db::AnalyticsRepo;
 use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, query, response};
 use shared::ids::RefreshId;
 use shared::{ApiError, App};
-use std::sync::Arc;
 
 pub struct TriggerAnalyticsUpdate {
     auth: Authenticator,
@@ -43,7 +44,7 @@ impl Endpoint for TriggerAnalyticsUpdate {
         let now = self.clock.now();
         let range = DayRange::optional(&params)?.unwrap_or_else(|| DayRange::recent(now));
         let id = RefreshId::new();
-        self.analytics.request_refresh(&id.to_string(), Some(range), &caller.user_id.to_string(), now).await?;
+        self.analytics.request_refresh(&id.to_string(), range, &caller.user_id.to_string(), now).await?;
         Ok(response::json(StatusCode::ACCEPTED, &Accepted { id, from: range.from(), to: range.to() }))
     }
 }

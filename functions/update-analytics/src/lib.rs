@@ -24,8 +24,8 @@ pub struct UpdateAnalytics {
 #[derive(Deserialize)]
 struct RefreshRequest {
     sk: String,
-    from: Option<String>,
-    to: Option<String>,
+    from: Option<CairoDate>,
+    to: Option<CairoDate>,
 }
 
 impl UpdateAnalytics {
@@ -39,15 +39,11 @@ impl Trigger for UpdateAnalytics {
     async fn handle(&self, record: &StreamRecord) -> Result<(), ApiError> {
         let Some(request) = new_image::<RefreshRequest>(record)? else { return Ok(()) };
         let range = match (request.from, request.to) {
-            (Some(from), Some(to)) => DayRange::new(date("from", &from)?, date("to", &to)?)?,
+            (Some(from), Some(to)) => DayRange::new(from, to)?,
             _ => DayRange::recent(self.clock.now()),
         };
         let recounted = self.recount.range(range).await?;
         tracing::info!(request = %request.sk, from = %range.from(), to = %range.to(), ?recounted, "analytics recomputed");
         self.analytics.finish_refresh(&request.sk, range, self.clock.now()).await
     }
-}
-
-fn date(name: &str, raw: &str) -> Result<CairoDate, ApiError> {
-    raw.parse().map_err(|e: shared::calendar::InvalidDate| ApiError::validation(name, e.to_string()))
 }

@@ -277,29 +277,22 @@ impl AnalyticsRepo {
         Ok(Report::build(range, &days, products))
     }
 
-    /// Records a request to recompute `range` (`None`: the default window); its insertion fires
-    /// `updateAnalytics`.
-    pub async fn request_refresh(
-        &self,
-        id: &str,
-        range: Option<DayRange>,
-        by: &str,
-        at: Timestamp,
-    ) -> Result<(), ApiError> {
-        let mut put = self
-            .client
+    /// Records a request to recompute `range`; its insertion fires `updateAnalytics`. (The
+    /// hourly schedule puts its own requests, naming no range: the recent days.)
+    pub async fn request_refresh(&self, id: &str, range: DayRange, by: &str, at: Timestamp) -> Result<(), ApiError> {
+        self.client
             .put_item()
             .table_name(&self.table)
             .item("pk", s("refresh"))
             .item("sk", s(id))
+            .item("from", s(range.from()))
+            .item("to", s(range.to()))
             .item("requestedBy", s(by))
             .item("requestedAt", s(at))
             .item("expiresAt", n(at.unix_seconds() + REFRESH_KEPT_SECONDS))
-            .condition_expression("attribute_not_exists(pk)");
-        if let Some(range) = range {
-            put = put.item("from", s(range.from())).item("to", s(range.to()));
-        }
-        put.send().await?;
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await?;
         Ok(())
     }
 

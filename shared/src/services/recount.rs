@@ -66,22 +66,26 @@ impl Recount {
         let sales = self.orders.sales_on(day).await?;
         let markers = self.analytics.markers(day).await?;
         let mut done = Recounted { days: 1, orders: sales.len() as u32, ..Default::default() };
+        // The scopes whose counters the repair reads: those of the markers, and of the facts
+        // counted now (the repair reads any that land later).
+        let mut scopes = scopes_of(&markers);
         for fact in sales.iter().flat_map(|sale| sale.facts()) {
             let marker = markers.get(&fact.key);
             if marker.is_none_or(|m| m.stage < fact.stage) {
+                scopes.extend(fact.counters.iter().map(|c| c.scope()));
                 self.tally.count(fact, Some(marker.cloned())).await?;
                 done.facts_counted += 1;
             }
         }
-        done.counters_repaired = self.repair(day).await?;
+        done.counters_repaired = self.repair(day, scopes).await?;
         Ok(done)
     }
 
-    /// Sets each counter of `day` to the sum of its markers; how many it had to set.
-    async fn repair(&self, day: CairoDate) -> Result<u32, ApiError> {
+    /// Sets each counter of `day` to the sum of its markers, reading the counters of `scopes` (and
+    /// of any scope a marker read meanwhile names); how many it had to set.
+    async fn repair(&self, day: CairoDate, mut scopes: BTreeSet<Scope>) -> Result<u32, ApiError> {
         let mut backoff = REREADS;
         let mut repaired = 0;
-        let mut scopes = scopes_of(&self.analytics.markers(day).await?);
         loop {
             let counters = self.analytics.counters(day, &scopes.iter().copied().collect::<Vec<_>>()).await?;
             let markers = self.analytics.markers(day).await?;
