@@ -88,6 +88,9 @@ pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>>
         "trigger-analytics-update" => http(trigger_analytics_update::TriggerAnalyticsUpdate::new(app)),
         "update-analytics" => stream(update_analytics::UpdateAnalytics::new(app)),
         "on-user-verified" => stream(on_user_verified::OnUserVerified::new(app)),
+        "paymob-webhook" => http(paymob_webhook::PaymobWebhook::new(app)),
+        "expire-unpaid-checkouts" => stream(expire_unpaid_checkouts::ExpireUnpaidCheckouts::new(app)),
+        "refund-payment" => stream(refund_payment::RefundPayment::new(app)),
         _ => return None,
     })
 }

@@ -73,6 +73,8 @@ pub enum Conflict {
     VendorClosed,
     #[error("Orders you sell are not yet delivered or cancelled; the account can be closed once they are.")]
     OpenOrders,
+    #[error("The order's online payment is not settled yet: it is paid, or cancelled when its payment window closes.")]
+    PaymentPending,
 }
 
 impl ApiError {

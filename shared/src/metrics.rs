@@ -28,11 +28,21 @@ pub enum Metric {
     Searches,
     /// Product pages served.
     ProductViews,
+    /// Online payments that paid their checkout.
+    PaymentsSucceeded,
+    /// Online payments declined, or refused for their amount (by `Reason`).
+    PaymentsFailed,
+    /// Money given back through the gateway.
+    PaymentsRefunded,
+    /// Checkouts whose buyer did not pay within the window (abandoned, not failed).
+    PaymentsExpired,
+    /// From opening a checkout's payment to its success.
+    TimeToPayment,
 }
 
 impl Metric {
     /// Every metric, for the dashboard and alarms to be checked against.
-    pub const ALL: [Metric; 7] = [
+    pub const ALL: [Metric; 12] = [
         Self::OrdersPlaced,
         Self::OrderFailures,
         Self::CheckoutLatency,
@@ -40,6 +50,11 @@ impl Metric {
         Self::LoginsFailed,
         Self::Searches,
         Self::ProductViews,
+        Self::PaymentsSucceeded,
+        Self::PaymentsFailed,
+        Self::PaymentsRefunded,
+        Self::PaymentsExpired,
+        Self::TimeToPayment,
     ];
 }
 
@@ -59,12 +74,17 @@ impl Metric {
             Self::LoginsFailed => "LoginsFailed",
             Self::Searches => "Searches",
             Self::ProductViews => "ProductViews",
+            Self::PaymentsSucceeded => "PaymentsSucceeded",
+            Self::PaymentsFailed => "PaymentsFailed",
+            Self::PaymentsRefunded => "PaymentsRefunded",
+            Self::PaymentsExpired => "PaymentsExpired",
+            Self::TimeToPayment => "TimeToPayment",
         }
     }
 
     pub fn unit(self) -> Unit {
         match self {
-            Self::CheckoutLatency => Unit::Milliseconds,
+            Self::CheckoutLatency | Self::TimeToPayment => Unit::Milliseconds,
             _ => Unit::Count,
         }
     }

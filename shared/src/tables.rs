@@ -18,6 +18,7 @@ pub enum Table {
     Orders,
     Announcements,
     Analytics,
+    Payments,
 }
 
 impl Table {
@@ -36,6 +37,7 @@ impl Table {
         Table::Orders,
         Table::Announcements,
         Table::Analytics,
+        Table::Payments,
     ];
 
     pub fn env_var(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Table {
             Self::Orders => "ORDERS_TABLE",
             Self::Announcements => "ANNOUNCEMENTS_TABLE",
             Self::Analytics => "ANALYTICS_TABLE",
+            Self::Payments => "PAYMENTS_TABLE",
         }
     }
 
@@ -73,6 +76,7 @@ impl Table {
             Self::Orders => "OrdersTable",
             Self::Announcements => "AnnouncementsTable",
             Self::Analytics => "AnalyticsTable",
+            Self::Payments => "PaymentsTable",
         }
     }
 }

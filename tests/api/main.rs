@@ -27,6 +27,7 @@ mod order_parties;
 mod order_triggers;
 mod orders;
 mod owasp;
+mod payments;
 mod product;
 mod product_triggers;
 mod products_filters;

@@ -9,6 +9,7 @@ pub mod fixtures;
 pub mod moto;
 pub mod notifications;
 pub mod orders;
+pub mod payments;
 pub mod products;
 pub mod streams;
 pub mod vendors;

@@ -1,5 +1,6 @@
 //! `POST /api/orders`: a verified customer checks out. One order per vendor, all or none, stock
-//! taken atomically at the server's prices; `Idempotency-Key` makes a retry safe. Every checkout
+//! taken atomically at the server's prices; `Idempotency-Key` makes a retry safe. Paid by card or
+//! wallet, the orders wait for the payment opened at Paymob for the whole checkout. Every checkout
 //! counts: orders placed and the time it took, or the reason it failed.
 
 use std::time::Instant;
@@ -20,7 +21,9 @@ pub struct CreateOrder {
 
 impl CreateOrder {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { auth: Authenticator::new(app)?, placement: Placement::new(&app.database())?, metrics: app.metrics() })
+        let db = app.database();
+        let placement = Placement::new(&db)?.with_gateway(&db, app.payment_gateway()?)?;
+        Ok(Self { auth: Authenticator::new(app)?, placement, metrics: app.metrics() })
     }
 }
 

@@ -1,6 +1,6 @@
-//! `onOrderUpdated`: the customer hears of each new status, once; a cancelled order's items go
-//! back to stock, and its figures count it as cancelled, exactly once, however often the change
-//! is delivered.
+//! `onOrderUpdated`: the customer hears of each new status and of each settlement of an online
+//! payment (paid, failed, refunded), once; a cancelled order's items go back to stock, and its
+//! figures count it as cancelled, exactly once, however often the change is delivered.
 
 use std::sync::Arc;
 
@@ -38,17 +38,27 @@ impl Trigger for OnOrderUpdated {
         let (Some(before), Some(after)) = (old_image::<Order>(record)?, new_image::<Order>(record)?) else {
             return Ok(());
         };
-        if before.status == after.status {
-            return Ok(());
+        if before.status != after.status {
+            self.status_changed(&after).await?;
         }
+        if before.payment_status != after.payment_status && after.payment_method.online().is_some() {
+            let key = format!("order-payment#{}#{}", after.id, after.payment_status.as_str());
+            self.notifier.send_once(&key, after.updated_at, &messages::payment_status_changed(&after)).await?;
+        }
+        Ok(())
+    }
+}
+
+impl OnOrderUpdated {
+    async fn status_changed(&self, after: &Order) -> Result<(), ApiError> {
         if after.status == OrderStatus::Cancelled {
-            self.restock.return_items(&after, self.clock.now()).await?;
+            self.restock.return_items(after, self.clock.now()).await?;
         }
         let key = format!("order-status#{}#{}", after.id, after.status.as_str());
-        self.notifier.send_once(&key, after.updated_at, &messages::order_status_changed(&after)).await?;
+        self.notifier.send_once(&key, after.updated_at, &messages::order_status_changed(after)).await?;
         // The figures last: the buyer hearing of the change matters more than a counter.
         if after.status == OrderStatus::Cancelled {
-            self.tally.count_sale(&Sale::from(&after)).await?;
+            self.tally.count_sale(&Sale::from(after)).await?;
         }
         Ok(())
     }

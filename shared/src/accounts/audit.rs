@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::accounts::Email;
 use crate::ids::UserId;
+use crate::payments::Provider;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -23,6 +24,12 @@ pub enum AuditAction {
     PasswordReset,
     PasswordChanged,
     AccountClosed,
+    /// A payment callback whose signature did not verify.
+    PaymentCallbackRejected,
+    /// A payment taken and given back: wrong amount, too late, twice, or for no checkout.
+    PaymentRefused,
+    /// A refund the gateway would not make.
+    RefundRefused,
 }
 
 impl AuditAction {
@@ -41,6 +48,9 @@ impl AuditAction {
             Self::PasswordReset => "password_reset",
             Self::PasswordChanged => "password_changed",
             Self::AccountClosed => "account_closed",
+            Self::PaymentCallbackRejected => "payment_callback_rejected",
+            Self::PaymentRefused => "payment_refused",
+            Self::RefundRefused => "refund_refused",
         }
     }
 }
@@ -51,6 +61,8 @@ pub enum Subject<'a> {
     User(UserId),
     /// An address with no account (a failed login for an unknown email).
     Email(&'a Email),
+    /// A payment provider, for what it sent that names no account of the marketplace.
+    Provider(Provider),
 }
 
 /// Where an action came from: the request's id and the client's address as the edge saw them (a

@@ -85,18 +85,12 @@ pub const NEW_USERS: &str = "newUsers";
 
 /// The figure counting orders paid by `method`.
 pub fn orders_by(method: PaymentMethod) -> String {
-    format!("orders_{}", method_name(method))
+    format!("orders_{}", method.as_str())
 }
 
 /// The figure summing the revenue of orders paid by `method`.
 pub fn revenue_by(method: PaymentMethod) -> String {
-    format!("revenue_{}", method_name(method))
-}
-
-pub fn method_name(method: PaymentMethod) -> &'static str {
-    match method {
-        PaymentMethod::CashOnDelivery => "cash_on_delivery",
-    }
+    format!("revenue_{}", method.as_str())
 }
 
 impl Counts {

@@ -83,14 +83,14 @@ impl Report {
                 }
             })
             .collect();
-        let by_payment_method = [PaymentMethod::CashOnDelivery]
+        let by_payment_method = PaymentMethod::ALL
             .into_iter()
             .map(|method| {
                 let totals = MethodTotals {
                     orders: whole(sum.get(&facts::orders_by(method))),
                     revenue: piasters(sum.get(&facts::revenue_by(method))),
                 };
-                (facts::method_name(method), totals)
+                (method.as_str(), totals)
             })
             .collect();
         Self {

@@ -1,6 +1,6 @@
 //! A checkout's one transaction: the stock of every product taken (see [`StockRepo`]), one order
-//! per vendor written and counted open (see [`OpenOrders`]), and the idempotency record stored,
-//! all or nothing.
+//! per vendor written and counted open (see [`OpenOrders`]), an online payment opened (see
+//! [`PaymentRepo`]), and the idempotency record stored, all or nothing.
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
@@ -9,10 +9,11 @@ use crate::config::ConfigError;
 use crate::db::attributes::{Item, get_n, get_s, n, pk, s};
 use crate::db::idempotency::take_key;
 use crate::db::transaction::{self, CancelReason, TransactionError};
-use crate::db::{Database, OpenOrders, OrderRepo, StockRepo};
+use crate::db::{Database, OpenOrders, OrderRepo, PaymentRepo, StockRepo};
 use crate::error::{ApiError, Conflict};
 use crate::orders::Take;
 use crate::orders::order::Order;
+use crate::payments::CheckoutPayment;
 use crate::tables::Table;
 
 #[derive(Clone, Debug)]
@@ -21,6 +22,7 @@ pub struct CheckoutRepo {
     orders: OrderRepo,
     open_orders: OpenOrders,
     stock: StockRepo,
+    payments: Option<PaymentRepo>,
     idempotency: String,
 }
 
@@ -48,15 +50,19 @@ impl CheckoutRepo {
             orders: OrderRepo::new(db)?,
             open_orders: OpenOrders::new(db)?,
             stock: StockRepo::new(db)?,
+            // Only a function that takes online payments is given the payments table.
+            payments: PaymentRepo::new(db).ok(),
             idempotency: db.table(Table::Idempotency)?,
         })
     }
 
-    /// Takes the stock and writes the orders (and the idempotency record), all or nothing.
+    /// Takes the stock and writes the orders (and the payment and idempotency record), all or
+    /// nothing.
     pub async fn place(
         &self,
         takes: &[Take<'_>],
         orders: &[Order],
+        payment: Option<&CheckoutPayment>,
         record: Option<&IdempotencyRecord>,
         now: Timestamp,
     ) -> Result<(), PlaceError> {
@@ -70,6 +76,10 @@ impl CheckoutRepo {
             }
             for order in orders {
                 items.push(self.open_orders.placed(order.vendor_id)?);
+            }
+            if let Some(payment) = payment {
+                let payments = self.payments.as_ref().ok_or(ApiError::internal("no payments table"))?;
+                items.extend(payments.open(payment)?);
             }
             if let Some(record) = record {
                 let mut item = pk(&record.key);

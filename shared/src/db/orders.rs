@@ -26,7 +26,7 @@ use crate::db::read::{get_consistent, query_all};
 use crate::db::transaction;
 use crate::error::{ApiError, Conflict};
 use crate::ids::{OrderId, UserId};
-use crate::orders::order::{HistoryEntry, Order, OrderStatus, PaymentMethod, PaymentStatus};
+use crate::orders::order::{Actor, HistoryEntry, Order, OrderStatus, PaymentMethod, PaymentStatus};
 use crate::tables::Table;
 
 pub const KIND: &str = "order";
@@ -132,10 +132,10 @@ impl OrderRepo {
         &self,
         order: &Order,
         to: OrderStatus,
-        by: UserId,
+        by: Actor,
         note: Option<String>,
         at: Timestamp,
-        with: Option<TransactWriteItem>,
+        with: Vec<TransactWriteItem>,
     ) -> Result<Order, ApiError> {
         let entry = HistoryEntry { status: to, at, by, note };
         let paid = to == OrderStatus::Delivered && order.payment_method == PaymentMethod::CashOnDelivery;
@@ -154,7 +154,7 @@ impl OrderRepo {
                 ":entry",
                 AttributeValue::L(vec![AttributeValue::M(serde_dynamo::to_item(&entry)?)]),
             )
-            .expression_attribute_values(":payment", s(if paid { "paid" } else { "unpaid" }))
+            .expression_attribute_values(":payment", s(payment.as_str()))
             .expression_attribute_values(":at", s(at))
             .build()
             .map_err(ApiError::internal)?;
@@ -175,5 +175,42 @@ impl OrderRepo {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Settles `order`'s payment, `from` → `to`, if it is still `from`, with `entry` in its
+    /// history. `cancel` also cancels the order, which must still be pending.
+    pub(crate) fn settle_payment(
+        &self,
+        order: OrderId,
+        from: PaymentStatus,
+        to: PaymentStatus,
+        cancel: bool,
+        entry: &HistoryEntry,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let (set, condition) = if cancel {
+            ("SET paymentStatus = :to, #status = :cancelled, history = list_append(history, :entry), updatedAt = :at",
+             "paymentStatus = :from AND #status = :pending")
+        } else {
+            ("SET paymentStatus = :to, history = list_append(history, :entry), updatedAt = :at", "paymentStatus = :from")
+        };
+        let mut update = Update::builder()
+            .table_name(&self.orders)
+            .set_key(Some(pk(format!("order#{order}"))))
+            .update_expression(set)
+            .condition_expression(condition)
+            .expression_attribute_values(":to", s(to.as_str()))
+            .expression_attribute_values(":from", s(from.as_str()))
+            .expression_attribute_values(
+                ":entry",
+                AttributeValue::L(vec![AttributeValue::M(serde_dynamo::to_item(entry)?)]),
+            )
+            .expression_attribute_values(":at", s(entry.at));
+        if cancel {
+            update = update
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":cancelled", s(OrderStatus::Cancelled.as_str()))
+                .expression_attribute_values(":pending", s(OrderStatus::Pending.as_str()));
+        }
+        Ok(TransactWriteItem::builder().update(update.build().map_err(ApiError::internal)?).build())
     }
 }

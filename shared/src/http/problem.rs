@@ -37,7 +37,9 @@ impl ApiError {
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
-            Self::Conflict(Conflict::Generic | Conflict::VendorClosed | Conflict::OpenOrders) => "conflict",
+            Self::Conflict(
+                Conflict::Generic | Conflict::VendorClosed | Conflict::OpenOrders | Conflict::PaymentPending,
+            ) => "conflict",
             Self::Conflict(Conflict::EmailTaken) => "email_taken",
             Self::Conflict(Conflict::ApplicationExists) => "application_exists",
             Self::Conflict(Conflict::InvalidTransition { .. }) => "invalid_transition",

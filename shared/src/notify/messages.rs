@@ -173,6 +173,22 @@ pub fn order_status_changed(order: &Order) -> Notification {
     }
 }
 
+/// The customer hears their online payment settled: paid, failed (the order is cancelled) or
+/// refunded.
+pub fn payment_status_changed(order: &Order) -> Notification {
+    let payment = order.payment_status.as_str();
+    Notification {
+        id: None,
+        kind: NotificationType::PaymentStatusChanged,
+        to: order.customer_id.to_string(),
+        user_id: Some(order.customer_id),
+        channels: Channel::ALL.to_vec(),
+        subject: format!("Payment for order {} {payment} – تحديث حالة الدفع", order.id),
+        body: format!("The payment for your order {} is now {payment}.", order.id),
+        data: json!({ "orderId": order.id, "status": order.status, "paymentStatus": order.payment_status }),
+    }
+}
+
 /// An admin's message to one user.
 pub fn announcement(to: UserId, title: &str, body: &str, data: &serde_json::Value) -> Notification {
     Notification {

@@ -23,6 +23,7 @@ pub enum NotificationType {
     OrderCreated,
     OrderReceived,
     OrderStatusChanged,
+    PaymentStatusChanged,
     Announcement,
 }
 
@@ -37,6 +38,7 @@ impl NotificationType {
             Self::OrderCreated => "order_created",
             Self::OrderReceived => "order_received",
             Self::OrderStatusChanged => "order_status_changed",
+            Self::PaymentStatusChanged => "payment_status_changed",
             Self::Announcement => "announcement",
         }
     }

@@ -9,5 +9,5 @@ pub mod transitions;
 pub mod view;
 
 pub use idempotency_key::IdempotencyKey;
-pub use order::{Order, OrderItem, OrderStatus, PaymentMethod, PaymentStatus, ShippingAddress};
+pub use order::{Actor, Order, OrderItem, OrderStatus, PaymentMethod, PaymentStatus, ShippingAddress};
 pub use pricing::Take;

@@ -7,6 +7,7 @@ use crate::catalog::governorate::Governorate;
 use crate::clock::Timestamp;
 use crate::ids::{CheckoutId, OrderId, ProductId, UserId};
 use crate::money::Money;
+use crate::payments::OnlineMethod;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,17 +47,101 @@ impl std::str::FromStr for OrderStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
     CashOnDelivery,
+    Card,
+    Wallet,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+impl PaymentMethod {
+    pub const ALL: [PaymentMethod; 3] = [Self::CashOnDelivery, Self::Card, Self::Wallet];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CashOnDelivery => "cash_on_delivery",
+            Self::Card => "card",
+            Self::Wallet => "wallet",
+        }
+    }
+
+    /// How a gateway takes this method, for the methods paid before delivery.
+    pub fn online(self) -> Option<OnlineMethod> {
+        match self {
+            Self::CashOnDelivery => None,
+            Self::Card => Some(OnlineMethod::Card),
+            Self::Wallet => Some(OnlineMethod::Wallet),
+        }
+    }
+
+    /// Where an order paid this way starts: cash is owed on delivery, an online payment is
+    /// awaited from the gateway.
+    pub fn initial_status(self) -> PaymentStatus {
+        match self.online() {
+            None => PaymentStatus::Unpaid,
+            Some(_) => PaymentStatus::Pending,
+        }
+    }
+}
+
+/// Where an order's money is. `Pending` (an online payment not settled yet) ends within the
+/// checkout's payment window as `Paid`, or as `Failed` with the order cancelled; a paid order
+/// that is cancelled ends `Refunded` once the gateway gives the money back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     Unpaid,
+    Pending,
     Paid,
+    Failed,
+    Refunded,
+}
+
+impl PaymentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unpaid => "unpaid",
+            Self::Pending => "pending",
+            Self::Paid => "paid",
+            Self::Failed => "failed",
+            Self::Refunded => "refunded",
+        }
+    }
+}
+
+/// Who made a move: a user, or the marketplace itself (a payment settled, a checkout expired).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Actor {
+    User(UserId),
+    System,
+}
+
+const SYSTEM: &str = "system";
+
+impl Serialize for Actor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::User(id) => id.serialize(serializer),
+            Self::System => serializer.serialize_str(SYSTEM),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Actor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text == SYSTEM {
+            return Ok(Self::System);
+        }
+        text.parse().map(Self::User).map_err(|_| serde::de::Error::custom("an actor is a user id or `system`"))
+    }
+}
+
+impl From<UserId> for Actor {
+    fn from(id: UserId) -> Self {
+        Self::User(id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,7 +169,7 @@ pub struct OrderItem {
 pub struct HistoryEntry {
     pub status: OrderStatus,
     pub at: Timestamp,
-    pub by: UserId,
+    pub by: Actor,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

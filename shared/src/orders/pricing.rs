@@ -9,7 +9,7 @@ use crate::error::{ApiError, Conflict, FieldErrors};
 use crate::ids::{CheckoutId, OrderId, UserId};
 use crate::money::Money;
 use crate::orders::checkout::Checkout;
-use crate::orders::order::{HistoryEntry, Order, OrderItem, OrderStatus, PaymentStatus};
+use crate::orders::order::{HistoryEntry, Order, OrderItem, OrderStatus};
 
 /// A product line to take from stock: the product as read, and how many.
 #[derive(Debug, Clone, Copy)]
@@ -46,14 +46,14 @@ pub fn available<'a>(
     Ok(takes)
 }
 
-/// One pending order per vendor, priced from the products, all of one new checkout.
+/// One pending order per vendor, priced from the products, all of checkout `checkout_id`.
 pub fn split(
     checkout: &Checkout,
     takes: &[Take<'_>],
     customer: UserId,
+    checkout_id: CheckoutId,
     now: Timestamp,
 ) -> Result<Vec<Order>, ApiError> {
-    let checkout_id = CheckoutId::new();
     let mut by_vendor: BTreeMap<&str, Vec<OrderItem>> = BTreeMap::new();
     for take in takes {
         let unit = take.product.price;
@@ -79,9 +79,9 @@ pub fn split(
                 items,
                 status: OrderStatus::Pending,
                 payment_method: checkout.payment_method,
-                payment_status: PaymentStatus::Unpaid,
+                payment_status: checkout.payment_method.initial_status(),
                 shipping_address: checkout.shipping_address.clone(),
-                history: vec![HistoryEntry { status: OrderStatus::Pending, at: now, by: customer, note: None }],
+                history: vec![HistoryEntry { status: OrderStatus::Pending, at: now, by: customer.into(), note: None }],
                 created_at: now,
                 updated_at: now,
             })

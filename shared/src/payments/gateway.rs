@@ -5,8 +5,8 @@
 use futures::future::BoxFuture;
 
 use crate::clock::Timestamp;
-use crate::money::Money;
-use crate::payments::provider::{PaymentRequest, PaymentSession, Provider, ProviderTransactionId};
+use crate::error::ApiError;
+use crate::payments::provider::{PaymentRequest, PaymentSession, Provider, ProviderTransactionId, ReportedAmount};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GatewayError {
@@ -37,10 +37,23 @@ pub trait PaymentGateway: Send + Sync {
         expires_at: Timestamp,
     ) -> BoxFuture<'a, Result<PaymentSession, GatewayError>>;
 
-    /// Gives `amount` of the payment `transaction` back to the buyer.
+    /// Gives `amount` of the payment `transaction` back to the buyer (in the currency it was
+    /// paid in, which may not be the marketplace's when the payment is refused for it).
     fn refund<'a>(
         &'a self,
         transaction: &'a ProviderTransactionId,
-        amount: Money,
+        amount: ReportedAmount,
     ) -> BoxFuture<'a, Result<RefundReceipt, GatewayError>>;
+}
+
+/// How long a client waits before trying a checkout again when the gateway is away.
+const GATEWAY_RETRY_AFTER_SECS: u64 = 30;
+
+/// To a client, a gateway that cannot be used now is the marketplace unavailable: nothing was
+/// reserved, and trying again later may work. Why goes to the log.
+impl From<GatewayError> for ApiError {
+    fn from(error: GatewayError) -> Self {
+        tracing::warn!(%error, "payment gateway");
+        ApiError::Unavailable { retry_after_secs: GATEWAY_RETRY_AFTER_SECS }
+    }
 }

@@ -23,6 +23,18 @@ pub enum Provider {
     Paymob,
 }
 
+impl Provider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Paymob => "paymob",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        (name == "paymob").then_some(Self::Paymob)
+    }
+}
+
 /// How a buyer may pay online; each provider maps a method to its own integration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -204,6 +216,11 @@ pub struct ReportedAmount {
 }
 
 impl ReportedAmount {
+    /// `money` as a provider writes it.
+    pub fn of(money: Money) -> Self {
+        Self { minor_units: money.amount, currency: CurrencyCode::of(money.currency) }
+    }
+
     /// As money of the marketplace, when it is in a currency the marketplace sells in.
     pub fn money(self) -> Option<Money> {
         Some(Money { amount: self.minor_units, currency: self.currency.currency()? })
