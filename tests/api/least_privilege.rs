@@ -11,10 +11,18 @@ use souk_local::policies::{Statement, glob};
 use souk_local::template::{EnvValue, Function, Template};
 use souk_tests::accounts::PASSWORD;
 use souk_tests::orders::basket;
+use souk_tests::payments::online_basket;
 use souk_tests::{TestMarketplace, eventually};
 
 /// Grants no test reaches, each with why it is still needed: (function, action, resource, reason).
 const UNEXERCISED: &[(&str, &str, &str, &str)] = &[
+    (
+        "RefundPaymentFunction",
+        "dynamodb:PutItem",
+        "AuditLogTable",
+        "a refund the gateway refuses is audited; the simulator refuses only refunds above what was paid, which \
+     the marketplace never asks for",
+    ),
     (
         "OnProductCreatedFunction",
         "dynamodb:DeleteItem",
@@ -199,6 +207,41 @@ async fn drive(market: &TestMarketplace) {
     // The vendor, whose only order was cancelled, closes their account: their products are archived.
     assert_eq!(market.delete_me(&vendor, PASSWORD).await.status, 204);
     assert_eq!(market.get(&format!("/api/products/{product}")).await.status, 404);
+
+    drive_payments(market).await;
+}
+
+/// Online payments, last (the expiry moves the clock past every access token above): a forged
+/// callback, a payment of the wrong amount, a card checkout paid and then cancelled (refunded), a
+/// wallet checkout declined, and one left unpaid until it expires.
+async fn drive_payments(market: &TestMarketplace) {
+    let shop = market.shop("privilege-pay", 10).await;
+    let card = online_basket(&[(&shop.product, 1)], "card");
+    let paid = market.checkout(&shop.buyer, &card, None).await.json();
+    let paid_checkout = paid["checkoutId"].as_str().unwrap();
+    let forged = market.pay(paid_checkout, &json!({ "outcome": "success", "deliver": false })).await.json();
+    assert_eq!(market.deliver_callback(&forged["callback"], Some(&"0".repeat(128))).await.status, 401);
+    let short = market.pay(paid_checkout, &json!({ "outcome": "success", "amountCents": 1 })).await.json();
+    eventually("the short payment refunded", || async { market.refunds_of(&short["transactionId"]).await.len() == 1 })
+        .await;
+    market.pay(paid_checkout, &json!({ "outcome": "success" })).await;
+    let order = paid["orders"][0]["id"].as_str().unwrap().to_owned();
+    eventually("paid", || async { market.order(&shop.buyer, &order).await["paymentStatus"] == "paid" }).await;
+    assert_eq!(market.set_status(&shop.buyer, &order, "cancelled").await.status, 200);
+    eventually("refunded", || async { market.order(&shop.buyer, &order).await["paymentStatus"] == "refunded" }).await;
+
+    let wallet = online_basket(&[(&shop.product, 1)], "wallet");
+    let declined = market.checkout(&shop.buyer, &wallet, None).await.json();
+    market.pay(declined["checkoutId"].as_str().unwrap(), &json!({ "outcome": "decline" })).await;
+    let order = declined["orders"][0]["id"].as_str().unwrap().to_owned();
+    eventually("declined", || async { market.order(&shop.buyer, &order).await["paymentStatus"] == "failed" }).await;
+
+    let unpaid = market.checkout(&shop.buyer, &card, None).await.json();
+    market.clock.advance(std::time::Duration::from_secs(31 * 60));
+    market.sweep_unpaid_checkouts().await;
+    let order = unpaid["orders"][0]["id"].as_str().unwrap().to_owned();
+    let buyer = market.refreshed(&shop.buyer).await;
+    eventually("expired", || async { market.order(&buyer, &order).await["paymentStatus"] == "failed" }).await;
 }
 
 /// Grants Lambda itself uses rather than the function's code: reading the function's own streams

@@ -105,6 +105,18 @@ fn the_service_level_alarms_watch_what_the_monitoring_plan_says() {
     let canary = &resource(&template, "HealthCanary")["Properties"];
     assert!(text(&canary["Code"]["Script"]).contains("/api/health'"), "the canary calls the health route");
 
+    let payments = alarm("PaymentSuccessAlarm");
+    assert_eq!((payments["Threshold"].as_u64(), payments["ComparisonOperator"].as_str()), (Some(99), Some("LessThanThreshold")));
+    let rate = expression(payments, "rate");
+    assert!(rate.contains("100 * succeeded / (succeeded + failed)"), "{rate}");
+    let watched_metrics: Vec<_> = payments["Metrics"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["MetricStat"]["Metric"]["MetricName"].as_str())
+        .collect();
+    assert_eq!(watched_metrics, [Metric::PaymentsSucceeded.name(), Metric::PaymentsFailed.name()]);
+
     let dead_letters = alarm("TriggerDeadLetterAlarm");
     assert_eq!(dead_letters["MetricName"], "ApproximateNumberOfMessagesVisible");
 
@@ -143,10 +155,17 @@ fn every_function_has_its_errors_and_throttles_watched_and_every_trigger_its_lag
         assert_eq!(watched_once, every, "every function's {metric}");
     }
 
-    let lag = resource(&template, "TriggerLagAlarm");
-    assert_notifies_alerts("TriggerLagAlarm", lag);
-    assert_eq!(lag["Properties"]["Threshold"], 300_000, "5 minutes behind");
-    let triggers: BTreeSet<String> = watched(lag, "IteratorAge").into_iter().collect();
+    // Every trigger's lag, in one of two alarms: 5 minutes behind in general, 2 for the payment
+    // triggers (a checkout left unexpired keeps its stock, a refund waits).
+    let mut triggers = BTreeSet::new();
+    for (id, behind) in [("TriggerLagAlarm", 300_000), ("PaymentTriggersLagAlarm", 120_000)] {
+        let lag = resource(&template, id);
+        assert_notifies_alerts(id, lag);
+        assert_eq!(lag["Properties"]["Threshold"], behind, "{id}");
+        for function in watched(lag, "IteratorAge") {
+            assert!(triggers.insert(function.clone()), "{function} is in two lag alarms");
+        }
+    }
     let streams: BTreeSet<String> =
         functions.iter().filter(|f| !f.streams.is_empty()).map(|f| f.logical_id.clone()).collect();
     assert_eq!(triggers, streams);
@@ -177,6 +196,7 @@ fn releases_are_canaries_that_roll_back_on_the_release_alarms() {
             "ApiLatencyAlarm",
             "OrderFailureRateAlarm",
             "CheckoutLatencyAlarm",
+            "PaymentSuccessAlarm",
             "TriggerDeadLetterAlarm"
         ])
     );
@@ -225,6 +245,7 @@ fn the_dashboard_shows_every_business_metric_and_the_service_level_alarms() {
         "ApiLatencyAlarm",
         "OrderFailureRateAlarm",
         "CheckoutLatencyAlarm",
+        "PaymentSuccessAlarm",
         "ConversionDropAlarm",
         "HealthProbeAlarm",
         "TriggerDeadLetterAlarm",

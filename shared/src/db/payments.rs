@@ -17,7 +17,7 @@ use crate::clock::Timestamp;
 use crate::config::ConfigError;
 use crate::db::attributes::{Item, get_s, n, pk, s};
 use crate::db::read::{get_consistent, query_all};
-use crate::db::transaction::{self, TransactionError};
+use crate::db::transaction;
 use crate::db::{Database, OpenOrders, OrderRepo};
 use crate::error::ApiError;
 use crate::ids::{CheckoutId, OrderId, UserId};
@@ -158,10 +158,6 @@ impl PaymentRepo {
             Ok(()) => Ok(Written::Done),
             Err(e) if outcome.is_some() && e.failed_at(0) => Ok(Written::Repeat),
             Err(e) if e.failed_at(checked) => Ok(Written::Moved),
-            // A refund already requested for this key: the request is there, as wanted.
-            Err(e @ TransactionError::Cancelled(_)) if matches!(effect, Effect::Refund(_)) && e.any_failed() => {
-                Ok(Written::Repeat)
-            }
             Err(e) => Err(e.into()),
         }
     }

@@ -138,7 +138,7 @@ mod tests {
         let products = [product(a, 1_000, 5), product(b, 250, 5), product(a, 40, 5)];
         let basket = checkout(&[(&products[0], 2), (&products[1], 1), (&products[2], 3)]);
         let takes = available(&basket, &products, buyer).unwrap();
-        let orders = split(&basket, &takes, buyer, Timestamp::now()).unwrap();
+        let orders = split(&basket, &takes, buyer, CheckoutId::new(), Timestamp::now()).unwrap();
         assert_eq!(orders.len(), 2);
         let of = |vendor: UserId| orders.iter().find(|o| o.vendor_id == vendor).unwrap();
         assert_eq!(of(a).total, Money::egp(2 * 1_000 + 3 * 40));

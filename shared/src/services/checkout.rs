@@ -122,7 +122,7 @@ impl Placement {
                 Some(method) => Some(self.open_payment(customer, checkout, method, &orders, &mut opened, now).await?),
                 None => None,
             };
-            let session = payment.as_ref().and(opened.as_ref()).map(|(_, session): &(Money, PaymentSession)| session.clone());
+            let session = payment.as_ref().and(opened.as_ref()).map(|(_, session)| session.clone());
             let body = serde_json::to_string(&Placed { checkout_id, orders: orders.clone(), payment: session })
                 .expect("orders serialize");
             let record = idempotency.as_ref().map(|i| IdempotencyRecord {
