@@ -27,6 +27,7 @@ mod order_parties;
 mod order_triggers;
 mod orders;
 mod owasp;
+mod paymob_simulator;
 mod product;
 mod product_triggers;
 mod products_filters;
