@@ -2,7 +2,7 @@
 //! AWS account. It starts DynamoDB Local, creates the tables of template.yaml, seeds the standard
 //! categories and serves every HTTP route of template.yaml on one port by calling each function's
 //! handler in-process with real API Gateway HTTP API events; it feeds the triggers their tables'
-//! streams and fires the schedules.
+//! streams and fires the schedules. It plays Paymob too (`/_local/paymob`, `/_local/payments`).
 
 pub mod access;
 pub mod bulk;
@@ -17,6 +17,7 @@ pub mod guarded;
 pub mod marketplace;
 pub mod metrics;
 pub mod outbox;
+pub mod paymob;
 pub mod policies;
 pub mod query_reads;
 pub mod router;

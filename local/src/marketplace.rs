@@ -28,6 +28,7 @@ use crate::dead_letters::DeadLetters;
 use crate::functions::{self, HttpHandler, Role};
 use crate::metrics::MetricLog;
 use crate::outbox::Outbox;
+use crate::paymob::{self, PaymobSimulator};
 use crate::query_reads::{self, QueryReads};
 use crate::router::{Router, percent_decode};
 use crate::schedules::{FireError, Schedules};
@@ -116,6 +117,8 @@ pub struct Marketplace {
     pub operations: Arc<OperationLog>,
     /// What each function's Queries read, for holding requests to their read budgets.
     pub query_reads: Arc<QueryReads>,
+    /// Paymob, as the functions see it locally.
+    pub paymob: Arc<PaymobSimulator>,
     /// The schedules of the template.
     pub schedules: Arc<Schedules>,
     /// The admin account made sure of at start, if any.
@@ -132,13 +135,22 @@ struct State {
     dead_letters: Arc<DeadLetters>,
     metrics: Arc<MetricLog>,
     schedules: Arc<Schedules>,
+    paymob: Arc<PaymobSimulator>,
 }
 
 impl Marketplace {
     pub async fn start(options: Options) -> Result<Self, StartError> {
         let template = Template::project()?;
+        // Bound first: the functions are told the runner's URL (where Paymob's simulator answers
+        // and where it sends callbacks), which is known only once the port is.
+        let listener = TcpListener::bind(options.addr)
+            .await
+            .map_err(|source| StartError::Listen { addr: options.addr, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: options.addr, source })?;
+        let url = format!("http://{addr}");
+        let local = Local { template: &template, options: &options, url: &url };
         let outbox = Arc::new(Outbox::default());
-        let runner_config = Config::from_vars(|name| local_variable(name, None, &template, &options))
+        let runner_config = Config::from_vars(|name| local_variable(name, None, &local))
             .with(vars::NOTIFICATIONS_TOPIC_ARN, LOCAL_TOPIC_ARN);
         let operations = Arc::new(OperationLog::new(&options.table_prefix, tables::hash_keys(&template)));
         let metrics = Arc::new(MetricLog::default());
@@ -177,7 +189,7 @@ impl Marketplace {
         let mut router = Router::default();
         let mut subscribers = Vec::new();
         for function in &template.functions {
-            let config = Config::from_vars(|name| local_variable(name, Some(function), &template, &options));
+            let config = Config::from_vars(|name| local_variable(name, Some(function), &local));
             let mut function_app = app.with_config(config);
             if let Some(EnvValue::Ref(topic)) = function.environment.get(vars::NOTIFICATIONS_TOPIC_ARN) {
                 let log = Arc::clone(&operations);
@@ -203,12 +215,9 @@ impl Marketplace {
             }
         }
 
-        let listener = TcpListener::bind(options.addr)
-            .await
-            .map_err(|source| StartError::Listen { addr: options.addr, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: options.addr, source })?;
         let (shutdown, stopped) = watch::channel(false);
         let dead_letters = Arc::new(DeadLetters::default());
+        let paymob = Arc::new(PaymobSimulator::new(Arc::clone(&options.clock)));
         if options.triggers {
             let client = streams_client(&options.dynamodb_endpoint, &app.dynamodb);
             let failures = Failures { dead_letters: Arc::clone(&dead_letters), waits: options.trigger_retries };
@@ -225,9 +234,22 @@ impl Marketplace {
             dead_letters: Arc::clone(&dead_letters),
             metrics,
             schedules: Arc::clone(&schedules),
+            paymob: Arc::clone(&paymob),
         });
         let server = tokio::spawn(serve(listener, state, stopped));
-        Ok(Self { addr, outbox, dead_letters, operations, query_reads, schedules, admin, app, shutdown, server })
+        Ok(Self {
+            addr,
+            outbox,
+            dead_letters,
+            operations,
+            query_reads,
+            paymob,
+            schedules,
+            admin,
+            app,
+            shutdown,
+            server,
+        })
     }
 
     pub fn url(&self) -> String {
@@ -257,11 +279,20 @@ fn streams_client(endpoint: &str, dynamodb: &aws_sdk_dynamodb::Client) -> aws_sd
     )
 }
 
+/// What [`local_variable`] reads: the template, the runner's options, and the URL it serves.
+struct Local<'a> {
+    template: &'a Template,
+    options: &'a Options,
+    url: &'a str,
+}
+
 /// The value a function would find in its environment in AWS, with local stand-ins: tables by
 /// prefixed logical id, parameters from the options, the outbox for the topic, DynamoDB at the
-/// local endpoint, and the signing and cursor keys inline where AWS names their SSM parameters. `function`
-/// `None` means the runner itself, which sees every table.
-fn local_variable(name: &str, function: Option<&Function>, template: &Template, options: &Options) -> Option<String> {
+/// local endpoint, the signing and cursor keys inline where AWS names their SSM parameters, and
+/// the Paymob simulator for Paymob. `function` `None` means the runner itself, which sees every
+/// table and Paymob.
+fn local_variable(name: &str, function: Option<&Function>, local: &Local<'_>) -> Option<String> {
+    let Local { template, options, url } = local;
     if name == vars::DYNAMODB_ENDPOINT {
         return Some(options.dynamodb_endpoint.clone());
     }
@@ -272,7 +303,8 @@ fn local_variable(name: &str, function: Option<&Function>, template: &Template, 
             .map(|t| format!("{}{}", options.table_prefix, t.logical_id()))
             .or_else(|| {
                 (name == vars::CURSOR_SECRET).then(|| options.parameters.get("CursorSecret").cloned()).flatten()
-            });
+            })
+            .or_else(|| paymob::local_variable(name, |_| true, url));
     };
     if name == vars::JWT_PRIVATE_KEY && function.environment.contains_key(vars::JWT_PRIVATE_KEY_PARAMETER) {
         return Some(options.jwt_private_key.clone());
@@ -280,8 +312,18 @@ fn local_variable(name: &str, function: Option<&Function>, template: &Template, 
     if name == vars::CURSOR_SECRET && function.environment.contains_key(vars::CURSOR_SECRET_PARAMETER) {
         return options.parameters.get("CursorSecret").cloned();
     }
-    if name == vars::JWT_PRIVATE_KEY_PARAMETER || name == vars::CURSOR_SECRET_PARAMETER {
+    if [
+        vars::JWT_PRIVATE_KEY_PARAMETER,
+        vars::CURSOR_SECRET_PARAMETER,
+        vars::PAYMOB_SECRET_KEY_PARAMETER,
+        vars::PAYMOB_HMAC_SECRET_PARAMETER,
+    ]
+    .contains(&name)
+    {
         return None;
+    }
+    if let Some(value) = paymob::local_variable(name, |var| function.environment.contains_key(var), url) {
+        return Some(value);
     }
     match function.environment.get(name)? {
         EnvValue::Literal(value) => Some(value.clone()),
@@ -328,6 +370,10 @@ async fn handle(
         ("GET", "/_local/outbox") => local_outbox(&state.outbox, parts.uri.query()),
         ("GET", "/_local/dead-letters") => json_response(state.dead_letters.list_json()),
         ("GET", "/_local/metrics") => json_response(state.metrics.list_json()),
+        (_, path) if paymob::serves(path) => match Limited::new(body, gateway::MAX_PAYLOAD_BYTES).collect().await {
+            Ok(body) => state.paymob.handle(&parts, body.to_bytes()).await,
+            Err(_) => gateway_error(http::StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large"),
+        },
         ("POST", path) if path.starts_with(SCHEDULES_PATH) => {
             fire_schedule(&state.schedules, &percent_decode(&path[SCHEDULES_PATH.len()..])).await
         }

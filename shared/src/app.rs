@@ -17,6 +17,8 @@ use crate::config::{Config, ConfigError, vars};
 use crate::db::Database;
 use crate::metrics::Metrics;
 use crate::notify::Publisher;
+use crate::payments::PaymentGateway;
+use crate::payments::paymob::HmacSecret;
 use crate::telemetry::emf::EmfStdout;
 
 mod stored_secrets;
@@ -118,6 +120,35 @@ impl App {
     pub fn token_issuer(&self) -> Result<TokenIssuer, ConfigError> {
         TokenIssuer::from_private_base64(vars::JWT_PRIVATE_KEY, self.config.require(vars::JWT_PRIVATE_KEY)?)
     }
+
+    /// The payment gateway (Paymob) the configuration describes, with an HTTPS client of its own.
+    /// Each call builds a new client: call it once, at init.
+    pub fn payment_gateway(&self) -> Result<Arc<dyn PaymentGateway>, ConfigError> {
+        payment_gateway(&self.config, &self.clock)
+    }
+
+    /// What checks Paymob's callbacks: the secret inline in the configuration (local development)
+    /// or read at cold start from the SSM SecureString parameter it names (AWS).
+    pub fn paymob_hmac_secret(&self) -> Result<HmacSecret, ConfigError> {
+        self.config.require(vars::PAYMOB_HMAC_SECRET).map(HmacSecret::new)
+    }
+}
+
+#[cfg(feature = "payments")]
+fn payment_gateway(config: &Config, clock: &Arc<dyn Clock>) -> Result<Arc<dyn PaymentGateway>, ConfigError> {
+    use crate::gateways::{HttpsClient, PaymobGateway, PaymobSettings};
+    let settings = PaymobSettings::from_config(config)?;
+    Ok(Arc::new(PaymobGateway::new(settings, HttpsClient::new(), Arc::clone(clock))))
+}
+
+/// Without the feature the gateway's client is not compiled in: a function that needs it fails
+/// its cold start saying so.
+#[cfg(not(feature = "payments"))]
+fn payment_gateway(_config: &Config, _clock: &Arc<dyn Clock>) -> Result<Arc<dyn PaymentGateway>, ConfigError> {
+    Err(ConfigError::Invalid {
+        name: vars::PAYMOB_SECRET_KEY,
+        reason: "the function is built without the `payments` feature of `shared`".to_owned(),
+    })
 }
 
 /// The publisher of a function whose configuration names the notifications topic.

@@ -36,6 +36,27 @@ pub mod vars {
     pub const JWT_PRIVATE_KEY_PARAMETER: &str = "JWT_PRIVATE_KEY_PARAMETER";
     /// The SNS topic notifications are published to.
     pub const NOTIFICATIONS_TOPIC_ARN: &str = "NOTIFICATIONS_TOPIC_ARN";
+    /// Where Paymob's API answers; `https://accept.paymob.com` when unset. Locally the runner's
+    /// simulator (`http://…/_local/paymob`).
+    pub const PAYMOB_BASE_URL: &str = "PAYMOB_BASE_URL";
+    /// The secret key of the Paymob dashboard, which authorises creating intentions and refunds
+    /// (local development).
+    pub const PAYMOB_SECRET_KEY: &str = "PAYMOB_SECRET_KEY";
+    /// Name of the SSM SecureString parameter holding the Paymob secret key (AWS).
+    pub const PAYMOB_SECRET_KEY_PARAMETER: &str = "PAYMOB_SECRET_KEY_PARAMETER";
+    /// The HMAC secret of the Paymob dashboard, which signs its callbacks (local development).
+    pub const PAYMOB_HMAC_SECRET: &str = "PAYMOB_HMAC_SECRET";
+    /// Name of the SSM SecureString parameter holding the Paymob HMAC secret (AWS).
+    pub const PAYMOB_HMAC_SECRET_PARAMETER: &str = "PAYMOB_HMAC_SECRET_PARAMETER";
+    /// The public key of the Paymob dashboard: it names the merchant to the checkout page, and is
+    /// no secret (it travels in the buyer's checkout URL).
+    pub const PAYMOB_PUBLIC_KEY: &str = "PAYMOB_PUBLIC_KEY";
+    /// The Paymob integration id that takes card payments.
+    pub const PAYMOB_CARD_INTEGRATION_ID: &str = "PAYMOB_CARD_INTEGRATION_ID";
+    /// The Paymob integration id that takes mobile-wallet payments.
+    pub const PAYMOB_WALLET_INTEGRATION_ID: &str = "PAYMOB_WALLET_INTEGRATION_ID";
+    /// Where Paymob posts its transaction callbacks: the webhook's public URL.
+    pub const PAYMOB_NOTIFICATION_URL: &str = "PAYMOB_NOTIFICATION_URL";
 
     pub const ALL: &[&str] = &[
         DYNAMODB_ENDPOINT,
@@ -47,9 +68,18 @@ pub mod vars {
         JWT_PRIVATE_KEY,
         JWT_PRIVATE_KEY_PARAMETER,
         NOTIFICATIONS_TOPIC_ARN,
+        PAYMOB_BASE_URL,
+        PAYMOB_SECRET_KEY,
+        PAYMOB_SECRET_KEY_PARAMETER,
+        PAYMOB_HMAC_SECRET,
+        PAYMOB_HMAC_SECRET_PARAMETER,
+        PAYMOB_PUBLIC_KEY,
+        PAYMOB_CARD_INTEGRATION_ID,
+        PAYMOB_WALLET_INTEGRATION_ID,
+        PAYMOB_NOTIFICATION_URL,
     ];
     /// Never printed, not even in a Debug of the configuration.
-    pub const SECRET: &[&str] = &[CURSOR_SECRET, JWT_PRIVATE_KEY];
+    pub const SECRET: &[&str] = &[CURSOR_SECRET, JWT_PRIVATE_KEY, PAYMOB_SECRET_KEY, PAYMOB_HMAC_SECRET];
 }
 
 #[derive(Clone, Default)]

@@ -7,7 +7,8 @@
 //!    [`config`], [`cursor`], [`etag`], [`retry`], [`metrics`]. No I/O, no HTTP.
 //! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`payments`], [`notify`]: types
 //!    that parse on construction, and pure rules. No AWS SDK, no `lambda_http`.
-//! 3. Stores: [`db`] (one module per table) and [`sns`], over the AWS SDK.
+//! 3. Stores: [`db`] (one module per table) and [`sns`], over the AWS SDK; [`gateways`], the payment
+//!    gateways' clients over HTTPS.
 //! 4. Services: [`services`], what combines stores and publishers.
 //! 5. Edges: [`http`] (requests → domain, errors → problem+json), [`streams`], [`app`] (clients
 //!    built once), [`lambda`] (the runtime loop), [`telemetry`].
@@ -24,6 +25,8 @@ pub mod db;
 pub mod error;
 pub mod etag;
 pub mod fields;
+#[cfg(feature = "payments")]
+pub mod gateways;
 pub mod http;
 pub mod ids;
 pub mod lambda;

@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("domain", &["accounts", "analytics", "catalog", "vendors", "orders", "payments", "notify"]),
-    ("stores", &["db", "sns"]),
+    ("stores", &["db", "sns", "gateways"]),
     ("services", &["services"]),
     ("edges", &["http", "streams", "app", "lambda", "telemetry"]),
 ];

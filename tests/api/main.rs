@@ -28,6 +28,7 @@ mod order_triggers;
 mod orders;
 mod owasp;
 mod payments;
+mod paymob_simulator;
 mod product;
 mod product_triggers;
 mod products_filters;

@@ -8,8 +8,12 @@ use crate::config::{Config, vars};
 
 /// The secrets a function's configuration may name by SSM parameter: (parameter variable, value
 /// variable).
-const STORED_SECRETS: &[(&str, &str)] =
-    &[(vars::CURSOR_SECRET_PARAMETER, vars::CURSOR_SECRET), (vars::JWT_PRIVATE_KEY_PARAMETER, vars::JWT_PRIVATE_KEY)];
+const STORED_SECRETS: &[(&str, &str)] = &[
+    (vars::CURSOR_SECRET_PARAMETER, vars::CURSOR_SECRET),
+    (vars::JWT_PRIVATE_KEY_PARAMETER, vars::JWT_PRIVATE_KEY),
+    (vars::PAYMOB_SECRET_KEY_PARAMETER, vars::PAYMOB_SECRET_KEY),
+    (vars::PAYMOB_HMAC_SECRET_PARAMETER, vars::PAYMOB_HMAC_SECRET),
+];
 
 /// `config` with each secret read from the SSM parameter it names, unless it holds the secret
 /// inline (local development). A parameter that cannot be read leaves its secret missing, so the
