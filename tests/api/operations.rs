@@ -106,7 +106,10 @@ fn the_service_level_alarms_watch_what_the_monitoring_plan_says() {
     assert!(text(&canary["Code"]["Script"]).contains("/api/health'"), "the canary calls the health route");
 
     let payments = alarm("PaymentSuccessAlarm");
-    assert_eq!((payments["Threshold"].as_u64(), payments["ComparisonOperator"].as_str()), (Some(99), Some("LessThanThreshold")));
+    assert_eq!(
+        (payments["Threshold"].as_u64(), payments["ComparisonOperator"].as_str()),
+        (Some(99), Some("LessThanThreshold"))
+    );
     let rate = expression(payments, "rate");
     assert!(rate.contains("100 * succeeded / (succeeded + failed)"), "{rate}");
     let watched_metrics: Vec<_> = payments["Metrics"]

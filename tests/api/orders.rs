@@ -135,7 +135,7 @@ async fn checkouts_are_validated_and_only_verified_buyers_may_order() {
             &["items[0].unitPrice"],
         ),
         (
-            json!({ "items": [{ "productId": pads, "quantity": 1 }], "shippingAddress": address(), "paymentMethod": "card" }),
+            json!({ "items": [{ "productId": pads, "quantity": 1 }], "shippingAddress": address(), "paymentMethod": "cheque" }),
             &["paymentMethod"],
         ),
     ];

@@ -192,8 +192,8 @@ fn each_function_is_granted_exactly_the_resources_it_is_given_and_never_a_scan()
     }
 }
 
-/// A function carries the SSM and SNS clients only when built with the `shared` features that
-/// compile them in; each binary must have exactly those its template environment needs (a missing
+/// A function carries the SSM and SNS clients and the payment gateway's HTTPS client only when
+/// built with the `shared` features that compile them in; each binary must have exactly those its template environment needs (a missing
 /// one fails its cold start or its first notification in AWS, an extra one costs size and start).
 #[test]
 fn each_function_is_built_with_exactly_the_clients_its_environment_needs() {
@@ -204,6 +204,9 @@ fn each_function_is_built_with_exactly_the_clients_its_environment_needs() {
         }
         if function.environment.contains_key("NOTIFICATIONS_TOPIC_ARN") {
             needed.insert("notifications".to_owned());
+        }
+        if function.environment.contains_key("PAYMOB_BASE_URL") {
+            needed.insert("payments".to_owned());
         }
         let manifest = toml_lite::parse(&read(&format!("functions/{}/Cargo.toml", function.binary)));
         assert_eq!(manifest.shared_features, needed, "{}: features of `shared`", function.binary);

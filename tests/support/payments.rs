@@ -40,7 +40,7 @@ impl TestMarketplace {
     pub async fn refunds_of(&self, transaction: &Value) -> Vec<Value> {
         let log = self.paymob_log().await;
         let refunds = log["refunds"].as_array().cloned().unwrap_or_default();
-        refunds.into_iter().filter(|r| r["transactionId"] == *transaction || r["transaction_id"] == *transaction).collect()
+        refunds.into_iter().filter(|r| r["parentTransactionId"] == *transaction).collect()
     }
 
     /// Takes the simulated gateway down (it answers 503) or brings it back.
@@ -51,7 +51,8 @@ impl TestMarketplace {
 
     /// Fires the expiry schedule for its latest time.
     pub async fn sweep_unpaid_checkouts(&self) {
-        let fired = self.client.send(http::Method::POST, "/_local/schedules/PaymentExpirySchedule", &[], Bytes::new()).await;
+        let fired =
+            self.client.send(http::Method::POST, "/_local/schedules/PaymentExpirySchedule", &[], Bytes::new()).await;
         assert_eq!(fired.status, 202);
     }
 

@@ -49,13 +49,18 @@ impl Endpoint for PaymobWebhook {
         let transaction = callback.unverified().id;
         let Ok(verified) = callback.verify(&self.secret, hmac.as_deref()) else {
             let detail = format!("unverified callback naming transaction {transaction}");
-            let entry = AuditEntry::new(AuditAction::PaymentCallbackRejected, Subject::Provider(Provider::Paymob), &context::origin(&req));
+            let entry = AuditEntry::new(
+                AuditAction::PaymentCallbackRejected,
+                Subject::Provider(Provider::Paymob),
+                &context::origin(&req),
+            );
             self.audit.record(entry.with_detail(detail)).await;
             return Err(ApiError::Unauthorized);
         };
         // A payment still pending settles nothing yet; Paymob calls again when it settles.
         if let Some(outcome) = verified.outcome()
-            && let Settled::Applied { settlement, payment } = self.settlement.apply(&outcome, &context::origin(&req)).await?
+            && let Settled::Applied { settlement, payment } =
+                self.settlement.apply(&outcome, &context::origin(&req)).await?
         {
             self.count(settlement, payment.map(|p| p.created_at));
         }

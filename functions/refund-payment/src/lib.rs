@@ -24,7 +24,8 @@ impl RefundPayment {
 
 impl Trigger for RefundPayment {
     async fn handle(&self, record: &StreamRecord) -> Result<(), ApiError> {
-        let Some((request, RefundStatus::Requested)) = new_image::<StoredRefund>(record)?.and_then(StoredRefund::request)
+        let Some((request, RefundStatus::Requested)) =
+            new_image::<StoredRefund>(record)?.and_then(StoredRefund::request)
         else {
             return Ok(());
         };

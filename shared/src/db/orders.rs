@@ -188,10 +188,15 @@ impl OrderRepo {
         entry: &HistoryEntry,
     ) -> Result<TransactWriteItem, ApiError> {
         let (set, condition) = if cancel {
-            ("SET paymentStatus = :to, #status = :cancelled, history = list_append(history, :entry), updatedAt = :at",
-             "paymentStatus = :from AND #status = :pending")
+            (
+                "SET paymentStatus = :to, #status = :cancelled, history = list_append(history, :entry), updatedAt = :at",
+                "paymentStatus = :from AND #status = :pending",
+            )
         } else {
-            ("SET paymentStatus = :to, history = list_append(history, :entry), updatedAt = :at", "paymentStatus = :from")
+            (
+                "SET paymentStatus = :to, history = list_append(history, :entry), updatedAt = :at",
+                "paymentStatus = :from",
+            )
         };
         let mut update = Update::builder()
             .table_name(&self.orders)

@@ -54,7 +54,10 @@ pub enum Effect<'a> {
     /// The checkout paid by this outcome's transaction.
     Pay,
     /// The checkout's orders cancelled, their payment `failed`, with this note.
-    Cancel { status: CheckoutPaymentStatus, note: &'a str },
+    Cancel {
+        status: CheckoutPaymentStatus,
+        note: &'a str,
+    },
     Refund(&'a RefundRequest),
     /// The outcome recorded only.
     Nothing,
@@ -92,7 +95,8 @@ impl PaymentRepo {
         order: &ProviderOrderId,
     ) -> Result<Option<CheckoutPayment>, ApiError> {
         let key = pk(provider_order_key(provider, order));
-        let out = self.client.get_item().table_name(&self.payments).set_key(Some(key)).consistent_read(true).send().await?;
+        let out =
+            self.client.get_item().table_name(&self.payments).set_key(Some(key)).consistent_read(true).send().await?;
         match out.item.and_then(|item| get_s::<CheckoutId>(&item, "checkoutId")) {
             Some(checkout) => self.get(checkout).await,
             None => Ok(None),
@@ -135,15 +139,31 @@ impl PaymentRepo {
                 let note = format!("Paid online, {} transaction {}", outcome.provider.as_str(), outcome.transaction);
                 let entry = HistoryEntry { status: OrderStatus::Pending, at, by: Actor::System, note: Some(note) };
                 for order in &payment.orders {
-                    items.push(self.orders.settle_payment(order.id, PaymentStatus::Pending, PaymentStatus::Paid, false, &entry)?);
+                    items.push(self.orders.settle_payment(
+                        order.id,
+                        PaymentStatus::Pending,
+                        PaymentStatus::Paid,
+                        false,
+                        &entry,
+                    )?);
                 }
             }
             (Effect::Cancel { status, note }, Some(payment)) => {
                 items.push(self.move_payment(payment, *status, None, at)?);
-                let entry =
-                    HistoryEntry { status: OrderStatus::Cancelled, at, by: Actor::System, note: Some((*note).to_owned()) };
+                let entry = HistoryEntry {
+                    status: OrderStatus::Cancelled,
+                    at,
+                    by: Actor::System,
+                    note: Some((*note).to_owned()),
+                };
                 for order in &payment.orders {
-                    items.push(self.orders.settle_payment(order.id, PaymentStatus::Pending, PaymentStatus::Failed, true, &entry)?);
+                    items.push(self.orders.settle_payment(
+                        order.id,
+                        PaymentStatus::Pending,
+                        PaymentStatus::Failed,
+                        true,
+                        &entry,
+                    )?);
                     let open_orders = self.open_orders.as_ref().ok_or(ApiError::internal("no sellers' table"))?;
                     items.push(open_orders.ended(order.vendor_id)?);
                 }
@@ -209,7 +229,13 @@ impl PaymentRepo {
         if let (RefundStatus::Refunded, Some(order)) = (status, request.order) {
             let entry =
                 HistoryEntry { status: OrderStatus::Cancelled, at, by: Actor::System, note: Some(note.to_owned()) };
-            items.push(self.orders.settle_payment(order, PaymentStatus::Paid, PaymentStatus::Refunded, false, &entry)?);
+            items.push(self.orders.settle_payment(
+                order,
+                PaymentStatus::Paid,
+                PaymentStatus::Refunded,
+                false,
+                &entry,
+            )?);
         }
         match transaction::write(&self.client, items).await {
             Ok(()) => Ok(true),

@@ -8,10 +8,12 @@ pub mod paymob;
 pub mod provider;
 pub mod refund;
 
-pub use checkout_payment::{CheckoutPayment, CheckoutPaymentStatus, PAYMENT_WINDOW, PaidOrder, RefundReason, Settlement};
+pub use checkout_payment::{
+    CheckoutPayment, CheckoutPaymentStatus, PAYMENT_WINDOW, PaidOrder, RefundReason, Settlement,
+};
 pub use gateway::{GatewayError, PaymentGateway, RefundReceipt};
-pub use refund::{RefundRequest, RefundStatus};
 pub use provider::{
     Billing, CurrencyCode, InvalidPaymentRequest, OnlineMethod, OutcomeStatus, PaymentOutcome, PaymentRequest,
     PaymentSession, Provider, ProviderOrderId, ProviderTransactionId, ReportedAmount,
 };
+pub use refund::{RefundRequest, RefundStatus};

@@ -162,7 +162,8 @@ impl Placement {
         let checkout_id = orders[0].checkout_id;
         if opened.as_ref().is_none_or(|(was, _)| *was != amount) {
             let user = online.users.get(customer).await?.ok_or(ApiError::Unauthorized)?.user;
-            let billing = Billing { name: user.name, phone: checkout.shipping_address.phone.clone(), email: user.email };
+            let billing =
+                Billing { name: user.name, phone: checkout.shipping_address.phone.clone(), email: user.email };
             let request = PaymentRequest::new(checkout_id, amount, billing, [method]).map_err(ApiError::internal)?;
             let session = online.gateway.open(&request, now.plus(PAYMENT_WINDOW)).await?;
             *opened = Some((amount, session));

@@ -18,8 +18,8 @@ use crate::error::{ApiError, Conflict};
 use crate::ids::OrderId;
 use crate::orders::transitions::{Party, check};
 use crate::orders::{Order, OrderStatus, PaymentStatus};
-use crate::payments::{RefundReason, RefundRequest};
 use crate::payments::provider::ReportedAmount;
+use crate::payments::{RefundReason, RefundRequest};
 
 pub struct OrderMoves {
     orders: OrderRepo,

@@ -30,9 +30,10 @@ impl Refunds {
             Ok(receipt) => (
                 RefundStatus::Refunded,
                 format!(
-                    "{} Refunded {} {} (transaction {}).",
+                    "{}: {}.{:02} {} (transaction {}).",
                     request.reason.note(),
-                    request.amount.minor_units as f64 / 100.0,
+                    request.amount.minor_units / 100,
+                    request.amount.minor_units % 100,
                     request.amount.currency,
                     receipt.transaction
                 ),
