@@ -70,7 +70,7 @@ fn order(i: u64, start: Timestamp, vendors: &[UserId], products: &[ProductId]) -
             city: "Nasr City".into(),
             street: "12 Makram Ebeid St".into(),
         },
-        history: vec![HistoryEntry { status, at, by: customer, note: None }],
+        history: vec![HistoryEntry { status, at, by: customer.into(), note: None }],
         created_at: at,
         updated_at: at,
     }

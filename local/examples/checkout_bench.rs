@@ -7,7 +7,11 @@
 //! - spread: every checkout buys one unit of its own product (no two touch the same item);
 //! - contended: every checkout buys one unit of the same product (large stock): the optimistic
 //!   stock condition makes concurrent checkouts of one product retry;
-//! - last unit: many checkouts race for one unit; exactly one may win.
+//! - last unit: many checkouts race for one unit; exactly one may win;
+//! - cash and card: cash-on-delivery and card checkouts interleaved in one run, so their
+//!   latencies compare (a card checkout also opens its payment at the runner's Paymob simulator,
+//!   over loopback HTTP as it would over the internet to Paymob);
+//! - webhook: Paymob's signed callbacks for those card checkouts, delivered to the webhook.
 //!
 //! Each scenario is bounded (a fixed number of requests at a fixed concurrency).
 
@@ -54,10 +58,14 @@ fn product(vendor: UserId, stock: u32) -> Product {
 }
 
 fn body(product: ProductId) -> String {
+    paid_by(product, "cash_on_delivery")
+}
+
+fn paid_by(product: ProductId, method: &str) -> String {
     serde_json::json!({
         "items": [{ "productId": product, "quantity": 1 }],
         "shippingAddress": { "name": "منى حسن", "phone": "01012345678", "governorate": "cairo", "city": "Nasr City", "street": "12 Makram Ebeid St" },
-        "paymentMethod": "cash_on_delivery"
+        "paymentMethod": method
     })
     .to_string()
 }
@@ -68,36 +76,61 @@ struct Run {
     elapsed: Duration,
 }
 
+/// One request of a run: where, with whose token (if any), what body, and which kind it is.
+struct Sent {
+    url: String,
+    token: Option<String>,
+    body: String,
+    kind: &'static str,
+}
+
+/// Checkouts of `bodies`, each as one of the buyers, to `url`.
+fn checkouts(url: &str, bodies: Vec<(String, String)>, kind: &'static str) -> Vec<Sent> {
+    bodies.into_iter().map(|(token, body)| Sent { url: url.to_owned(), token: Some(token), body, kind }).collect()
+}
+
 async fn run(url: &str, requests: Vec<(String, String)>) -> Run {
+    run_kinds(checkouts(url, requests, "")).await.remove("").expect("one kind")
+}
+
+/// Sends `requests`, CONCURRENCY at a time; the run of each kind, and the answers' bodies in order.
+async fn send(requests: Vec<Sent>) -> (HashMap<&'static str, Run>, Vec<Bytes>) {
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let started = Instant::now();
-    let results: Vec<(Duration, u16)> = futures::stream::iter(requests)
-        .map(|(token, body)| {
+    let results: Vec<(&'static str, Duration, u16, Bytes)> = futures::stream::iter(requests)
+        .map(|sent| {
             let client = client.clone();
             async move {
-                let request = http::Request::post(url)
-                    .header("content-type", "application/json")
-                    .header("authorization", format!("Bearer {token}"))
-                    .body(Full::new(Bytes::from(body)))
-                    .unwrap();
-                let sent = Instant::now();
+                let mut request = http::Request::post(&sent.url).header("content-type", "application/json");
+                if let Some(token) = &sent.token {
+                    request = request.header("authorization", format!("Bearer {token}"));
+                }
+                let request = request.body(Full::new(Bytes::from(sent.body))).unwrap();
+                let at = Instant::now();
                 let response = client.request(request).await.expect("answered");
                 let status = response.status().as_u16();
-                response.into_body().collect().await.expect("body");
-                (sent.elapsed(), status)
+                let body = response.into_body().collect().await.expect("body").to_bytes();
+                (sent.kind, at.elapsed(), status, body)
             }
         })
-        .buffer_unordered(CONCURRENCY)
+        .buffered(CONCURRENCY)
         .collect()
         .await;
     let elapsed = started.elapsed();
-    let mut latencies: Vec<Duration> = results.iter().map(|(d, _)| *d).collect();
-    latencies.sort();
-    let mut statuses = HashMap::new();
-    for (_, status) in &results {
-        *statuses.entry(*status).or_default() += 1;
+    let mut runs: HashMap<&'static str, Run> = HashMap::new();
+    for (kind, latency, status, _) in &results {
+        let run = runs.entry(kind).or_insert_with(|| Run { latencies: Vec::new(), statuses: HashMap::new(), elapsed });
+        run.latencies.push(*latency);
+        *run.statuses.entry(*status).or_default() += 1;
     }
-    Run { latencies, statuses, elapsed }
+    for run in runs.values_mut() {
+        run.latencies.sort();
+    }
+    (runs, results.into_iter().map(|(.., body)| body).collect())
+}
+
+async fn run_kinds(requests: Vec<Sent>) -> HashMap<&'static str, Run> {
+    send(requests).await.0
 }
 
 fn report(label: &str, run: &Run) {
@@ -165,6 +198,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     products.put(&last).await.map_err(|e| e.to_string())?;
     let race = (0..50).map(|i| (token(i), body(last.id))).collect();
     report("last unit: 50 checkouts race for stock 1", &run(&url, race).await);
+
+    // Cash and card interleaved: the same products, the same buyers, one run.
+    let mut mixed = Vec::new();
+    for i in 0..requests {
+        let p = product(vendor, 1);
+        products.put(&p).await.map_err(|e| e.to_string())?;
+        let (method, kind) = if i % 2 == 0 { ("cash_on_delivery", "cash") } else { ("card", "card") };
+        mixed.extend(checkouts(&url, vec![(token(i), paid_by(p.id, method))], kind));
+    }
+    let (runs, bodies) = send(mixed).await;
+    report("cash on delivery, interleaved with card", &runs["cash"]);
+    report("card (opens a Paymob payment), interleaved with cash", &runs["card"]);
+
+    // Paymob's callbacks for the card checkouts, signed by the simulator, then delivered.
+    let mut callbacks = Vec::new();
+    for body in &bodies {
+        let placed: serde_json::Value = serde_json::from_slice(body)?;
+        if placed.get("payment").is_none() {
+            continue;
+        }
+        let checkout = placed["checkoutId"].as_str().ok_or("a checkout id")?;
+        let pay = format!("{}/_local/payments/{checkout}/pay", market.url());
+        let ask = serde_json::json!({ "outcome": "success", "deliver": false }).to_string();
+        let (_, signed) = send(vec![Sent { url: pay, token: None, body: ask, kind: "sign" }]).await;
+        let signed: serde_json::Value = serde_json::from_slice(&signed[0])?;
+        let hook = format!("{}/api/payments/paymob/webhook?hmac={}", market.url(), signed["hmac"].as_str().ok_or("hmac")?);
+        callbacks.push(Sent { url: hook, token: None, body: signed["callback"].to_string(), kind: "webhook" });
+    }
+    report("webhook: a card checkout's success callback", &run_kinds(callbacks).await["webhook"]);
     market.stop().await;
     Ok(())
 }
