@@ -223,7 +223,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let ask = serde_json::json!({ "outcome": "success", "deliver": false }).to_string();
         let (_, signed) = send(vec![Sent { url: pay, token: None, body: ask, kind: "sign" }]).await;
         let signed: serde_json::Value = serde_json::from_slice(&signed[0])?;
-        let hook = format!("{}/api/payments/paymob/webhook?hmac={}", market.url(), signed["hmac"].as_str().ok_or("hmac")?);
+        let hook =
+            format!("{}/api/payments/paymob/webhook?hmac={}", market.url(), signed["hmac"].as_str().ok_or("hmac")?);
         callbacks.push(Sent { url: hook, token: None, body: signed["callback"].to_string(), kind: "webhook" });
     }
     report("webhook: a card checkout's success callback", &run_kinds(callbacks).await["webhook"]);

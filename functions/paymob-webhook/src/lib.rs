@@ -51,7 +51,7 @@ impl Endpoint for PaymobWebhook {
             let detail = format!("unverified callback naming transaction {transaction}");
             let entry = AuditEntry::new(
                 AuditAction::PaymentCallbackRejected,
-                Subject::Provider(Provider::Paymob),
+                Subject::Provider(Provider::Paymob.as_str()),
                 &context::origin(&req),
             );
             self.audit.record(entry.with_detail(detail)).await;

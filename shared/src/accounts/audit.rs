@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::accounts::Email;
 use crate::ids::UserId;
-use crate::payments::Provider;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,8 +60,9 @@ pub enum Subject<'a> {
     User(UserId),
     /// An address with no account (a failed login for an unknown email).
     Email(&'a Email),
-    /// A payment provider, for what it sent that names no account of the marketplace.
-    Provider(Provider),
+    /// A payment provider, by name (`paymob`), for what it sent that names no account of the
+    /// marketplace.
+    Provider(&'static str),
 }
 
 /// Where an action came from: the request's id and the client's address as the edge saw them (a

@@ -32,7 +32,7 @@ impl AuditLog {
         let pk = match &entry.subject {
             Subject::User(id) => format!("user#{id}"),
             Subject::Email(email) => format!("email#{}", email.digest()),
-            Subject::Provider(provider) => format!("provider#{}", provider.as_str()),
+            Subject::Provider(provider) => format!("provider#{provider}"),
         };
         let mut request = self
             .client

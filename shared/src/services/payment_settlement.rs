@@ -85,7 +85,7 @@ impl PaymentSettlement {
     async fn audit_refusal(&self, refund: &RefundRequest, outcome: &PaymentOutcome, origin: &Origin) {
         let subject = match refund.customer {
             Some(customer) => Subject::User(customer),
-            None => Subject::Provider(outcome.provider),
+            None => Subject::Provider(outcome.provider.as_str()),
         };
         let detail = format!(
             "{}: transaction {} of {} order {} paid {} {}",

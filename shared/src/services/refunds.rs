@@ -50,7 +50,7 @@ impl Refunds {
         if status == RefundStatus::Refused {
             let subject = match request.customer {
                 Some(customer) => Subject::User(customer),
-                None => Subject::Provider(request.provider),
+                None => Subject::Provider(request.provider.as_str()),
             };
             let entry = AuditEntry::new(AuditAction::RefundRefused, subject, origin).with_detail(note);
             self.audit.record(entry).await;
