@@ -49,9 +49,20 @@ pub async fn put_orders(app: &App, orders: &[Order], concurrency: usize) -> Resu
         .await
 }
 
+/// Writes `rows` until none is left unprocessed. A batch a busy DynamoDB Local did not answer in
+/// time is sent again (puts of whole items are idempotent), up to five times.
 async fn write_all(app: &App, table: &str, mut rows: Vec<WriteRequest>) -> Result<(), BulkError> {
+    let mut attempt = 0;
     while !rows.is_empty() {
-        let out = app.dynamodb.batch_write_item().request_items(table, rows).send().await?;
+        let out = match app.dynamodb.batch_write_item().request_items(table, rows.clone()).send().await {
+            Ok(out) => out,
+            Err(error) if attempt < 5 && (error.as_service_error().is_none()) => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(250 * attempt)).await;
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
         rows = out.unprocessed_items.and_then(|mut left| left.remove(table)).unwrap_or_default();
     }
     Ok(())
