@@ -256,7 +256,7 @@ async fn a_checkout_across_vendors_is_one_payment_that_pays_every_order() {
     let shop = market.shop("card-multi", 5).await;
     let other = market.approved_vendor("card-multi-other@example.com").await;
     let filter = market.new_product(&other, "Oil filter", 5, 250).await;
-    let basket = online_basket(&[(&shop.product, 1), (&filter, 2)], "wallet");
+    let basket = online_basket(&[(&shop.product, 1), (&filter, 2)], "card");
     let placed = market.checkout(&shop.buyer, &basket, None).await.json();
 
     assert_eq!(order_ids(&placed).len(), 2);
