@@ -3,9 +3,11 @@
 //! (401 and an audit record otherwise). A believed one is applied to its checkout once (see
 //! `shared::services::payment_settlement`) and answered 200, so that Paymob stops retrying.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use shared::accounts::audit::{AuditAction, AuditEntry, Subject};
+use shared::clock::{Clock, Timestamp};
 use shared::config::ConfigError;
 use shared::db::AuditLog;
 use shared::http::body::MAX_BODY_BYTES;
@@ -22,7 +24,7 @@ pub struct PaymobWebhook {
     settlement: PaymentSettlement,
     audit: AuditLog,
     metrics: Metrics,
-    clock: std::sync::Arc<dyn shared::clock::Clock>,
+    clock: Arc<dyn Clock>,
 }
 
 impl PaymobWebhook {
@@ -69,7 +71,7 @@ impl Endpoint for PaymobWebhook {
 }
 
 impl PaymobWebhook {
-    fn count(&self, settlement: Settlement, opened: Option<shared::clock::Timestamp>) {
+    fn count(&self, settlement: Settlement, opened: Option<Timestamp>) {
         match settlement {
             Settlement::Pay => {
                 self.metrics.count(Metric::PaymentsSucceeded, 1);

@@ -50,10 +50,15 @@ impl CheckoutRepo {
             orders: OrderRepo::new(db)?,
             open_orders: OpenOrders::new(db)?,
             stock: StockRepo::new(db)?,
-            // Only a function that takes online payments is given the payments table.
-            payments: PaymentRepo::new(db).ok(),
+            payments: None,
             idempotency: db.table(Table::Idempotency)?,
         })
+    }
+
+    /// The same, opening online payments too (only a function that takes them is given the
+    /// payments table).
+    pub fn taking_payments(self, db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { payments: Some(PaymentRepo::new(db)?), ..self })
     }
 
     /// Takes the stock and writes the orders (and the payment and idempotency record), all or

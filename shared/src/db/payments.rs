@@ -10,12 +10,12 @@
 //! - `refund#<key>`: a [`RefundRequest`]; its insertion is what the refund trigger acts on.
 //! - `sweep#<time>`: put by the expiry schedule; its insertion runs the sweep (removed by TTL).
 
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use serde::Deserialize;
 
 use crate::clock::Timestamp;
 use crate::config::ConfigError;
-use crate::db::attributes::{Item, get_s, n, pk, s};
+use crate::db::attributes::{Item, n, pk, s};
 use crate::db::read::{get_consistent, query_all};
 use crate::db::transaction;
 use crate::db::{Database, OpenOrders, OrderRepo};
@@ -35,7 +35,8 @@ pub struct PaymentRepo {
     client: aws_sdk_dynamodb::Client,
     payments: String,
     orders: OrderRepo,
-    /// Only the functions that cancel orders are given the sellers' table.
+    /// What cancels orders counts them down from their sellers' open orders; the refund trigger
+    /// cancels nothing and is not given the sellers' table.
     open_orders: Option<OpenOrders>,
 }
 
@@ -65,11 +66,16 @@ pub enum Effect<'a> {
 
 impl PaymentRepo {
     pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { open_orders: Some(OpenOrders::new(db)?), ..Self::for_refunds(db)? })
+    }
+
+    /// The store as the refund trigger uses it: requests finished, orders refunded, none cancelled.
+    pub fn for_refunds(db: &Database) -> Result<Self, ConfigError> {
         Ok(Self {
             client: db.client(),
             payments: db.table(Table::Payments)?,
             orders: OrderRepo::new(db)?,
-            open_orders: OpenOrders::new(db).ok(),
+            open_orders: None,
         })
     }
 
@@ -94,11 +100,14 @@ impl PaymentRepo {
         provider: Provider,
         order: &ProviderOrderId,
     ) -> Result<Option<CheckoutPayment>, ApiError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Link {
+            checkout_id: CheckoutId,
+        }
         let key = pk(provider_order_key(provider, order));
-        let out =
-            self.client.get_item().table_name(&self.payments).set_key(Some(key)).consistent_read(true).send().await?;
-        match out.item.and_then(|item| get_s::<CheckoutId>(&item, "checkoutId")) {
-            Some(checkout) => self.get(checkout).await,
+        match get_consistent::<Link>(&self.client, &self.payments, key).await? {
+            Some(link) => self.get(link.checkout_id).await,
             None => Ok(None),
         }
     }
@@ -289,7 +298,7 @@ impl PaymentRepo {
         at: Timestamp,
     ) -> Result<TransactWriteItem, ApiError> {
         let mut item = pk(format!("transaction#{}#{}", outcome.provider.as_str(), outcome.transaction));
-        item.insert("outcome".into(), AttributeValue::S(format!("{:?}", outcome.status).to_lowercase()));
+        item.insert("outcome".into(), s(outcome.status.as_str()));
         item.insert("providerOrder".into(), s(&outcome.provider_order));
         item.insert("amountCents".into(), n(outcome.amount.minor_units));
         item.insert("currency".into(), s(outcome.amount.currency));

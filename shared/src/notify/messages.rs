@@ -161,30 +161,36 @@ pub fn order_received(order: &Order) -> Notification {
 /// The customer hears their order's new status.
 pub fn order_status_changed(order: &Order) -> Notification {
     let status = order.status.as_str();
-    Notification {
-        id: None,
-        kind: NotificationType::OrderStatusChanged,
-        to: order.customer_id.to_string(),
-        user_id: Some(order.customer_id),
-        channels: Channel::ALL.to_vec(),
-        subject: format!("Order {} is {status} – تحديث حالة الطلب", order.id),
-        body: format!("Your order {} is now {status}.", order.id),
-        data: json!({ "orderId": order.id, "status": order.status, "paymentStatus": order.payment_status }),
-    }
+    to_buyer(
+        order,
+        NotificationType::OrderStatusChanged,
+        format!("Order {} is {status} – تحديث حالة الطلب", order.id),
+        format!("Your order {} is now {status}.", order.id),
+    )
 }
 
 /// The customer hears their online payment settled: paid, failed (the order is cancelled) or
 /// refunded.
 pub fn payment_status_changed(order: &Order) -> Notification {
     let payment = order.payment_status.as_str();
+    to_buyer(
+        order,
+        NotificationType::PaymentStatusChanged,
+        format!("Payment for order {} {payment} – تحديث حالة الدفع", order.id),
+        format!("The payment for your order {} is now {payment}.", order.id),
+    )
+}
+
+/// A change of `order` told to its buyer, with where the order and its payment now stand.
+fn to_buyer(order: &Order, kind: NotificationType, subject: String, body: String) -> Notification {
     Notification {
         id: None,
-        kind: NotificationType::PaymentStatusChanged,
+        kind,
         to: order.customer_id.to_string(),
         user_id: Some(order.customer_id),
         channels: Channel::ALL.to_vec(),
-        subject: format!("Payment for order {} {payment} – تحديث حالة الدفع", order.id),
-        body: format!("The payment for your order {} is now {payment}.", order.id),
+        subject,
+        body,
         data: json!({ "orderId": order.id, "status": order.status, "paymentStatus": order.payment_status }),
     }
 }

@@ -243,6 +243,16 @@ pub enum OutcomeStatus {
     Refunded,
 }
 
+impl OutcomeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Refunded => "refunded",
+        }
+    }
+}
+
 /// What a provider says happened to a checkout's payment, once its notification is verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentOutcome {

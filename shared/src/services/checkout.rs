@@ -92,7 +92,11 @@ impl Placement {
 
     /// Checkouts paid in cash or online through `gateway`.
     pub fn with_gateway(self, db: &Database, gateway: Arc<dyn PaymentGateway>) -> Result<Self, ConfigError> {
-        Ok(Self { online: Some(OnlinePayments { gateway, users: UserRepo::new(db)? }), ..self })
+        Ok(Self {
+            checkouts: self.checkouts.taking_payments(db)?,
+            online: Some(OnlinePayments { gateway, users: UserRepo::new(db)? }),
+            ..self
+        })
     }
 
     pub async fn place(

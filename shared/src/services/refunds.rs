@@ -21,7 +21,7 @@ pub struct Refunds {
 
 impl Refunds {
     pub fn new(db: &Database, gateway: Arc<dyn PaymentGateway>) -> Result<Self, ConfigError> {
-        Ok(Self { payments: PaymentRepo::new(db)?, audit: AuditLog::new(db)?, gateway, clock: db.clock() })
+        Ok(Self { payments: PaymentRepo::for_refunds(db)?, audit: AuditLog::new(db)?, gateway, clock: db.clock() })
     }
 
     /// Makes `request`; what became of it, `None` when it was finished before.
