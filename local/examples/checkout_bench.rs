@@ -48,6 +48,7 @@ fn product(vendor: UserId, stock: u32) -> Product {
         stock,
         status: ProductStatus::Active,
         images: vec!["https://images.souk-el-sayarat.com/p/1.jpg".into()],
+        thumbnails: vec![],
         location: Location { governorate: Governorate::Cairo, city: "Nasr City".into() },
         vehicle: Some(Vehicle::new("Kia", "Rio", 2020, 1)),
         part: None,

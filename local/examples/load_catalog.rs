@@ -101,6 +101,7 @@ fn product(i: u64, vendors: &[String]) -> Product {
         stock: 1,
         status: ProductStatus::Active,
         images: vec![format!("https://images.souk-el-sayarat.com/p/{i}.jpg")],
+        thumbnails: vec![],
         location: Location { governorate, city: city.into() },
         vehicle: None,
         part: None,

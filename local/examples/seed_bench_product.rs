@@ -46,6 +46,7 @@ fn corolla() -> Product {
             "https://images.souk-el-sayarat.com/p/corolla-2019-1.jpg".into(),
             "https://images.souk-el-sayarat.com/p/corolla-2019-2.jpg".into(),
         ],
+        thumbnails: vec![],
         location: Location { governorate: Governorate::Giza, city: "الدقي".into() },
         vehicle: Some(Vehicle {
             make: "Toyota".into(),

@@ -49,6 +49,9 @@ pub fn attributed(function: Arc<str>, role: Role) -> Role {
         Role::Stream(handler) => Role::Stream(Arc::new(move |event| {
             Box::pin(as_function(Arc::clone(&function), handler(event))) as BoxFuture<'static, _>
         })),
+        Role::Objects(handler) => Role::Objects(Arc::new(move |event| {
+            Box::pin(as_function(Arc::clone(&function), handler(event))) as BoxFuture<'static, _>
+        })),
         Role::DeploymentSeed => Role::DeploymentSeed,
     }
 }
@@ -210,6 +213,49 @@ impl Intercept for DynamoDbRecorder {
 pub fn recorded(client: &aws_sdk_dynamodb::Client, log: &Arc<OperationLog>) -> aws_sdk_dynamodb::Client {
     let config = client.config().to_builder().interceptor(DynamoDbRecorder(Arc::clone(log))).build();
     aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+/// The interceptor that feeds an [`OperationLog`] from an S3 client: object operations on
+/// `<Bucket>/<key>`, the bucket by logical id. A presigned request is recorded too, since S3 checks
+/// it against the signer's grants.
+#[derive(Debug, Clone)]
+pub struct S3Recorder {
+    pub log: Arc<OperationLog>,
+    /// Logical id of each bucket, by its local name.
+    pub buckets: BTreeMap<String, String>,
+}
+
+impl S3Recorder {
+    fn object(&self, action: &str, bucket: Option<&str>, key: Option<&str>) {
+        let bucket = bucket.map(|b| self.buckets.get(b).map_or(b, String::as_str)).unwrap_or("*");
+        self.log.record(action, format!("{bucket}/{}", key.unwrap_or_default()), None);
+    }
+}
+
+impl Intercept for S3Recorder {
+    fn name(&self) -> &'static str {
+        "souk-local S3 operation recorder"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        use aws_sdk_s3::operation::{delete_object, get_object, put_object};
+        let input = context.input();
+        if let Some(i) = input.downcast_ref::<get_object::GetObjectInput>() {
+            self.object("s3:GetObject", i.bucket(), i.key());
+        } else if let Some(i) = input.downcast_ref::<put_object::PutObjectInput>() {
+            self.object("s3:PutObject", i.bucket(), i.key());
+        } else if let Some(i) = input.downcast_ref::<delete_object::DeleteObjectInput>() {
+            self.object("s3:DeleteObject", i.bucket(), i.key());
+        } else {
+            let name = cfg.load::<Metadata>().map_or("Unknown", Metadata::name);
+            self.log.record(&format!("s3:{name}"), "*".into(), None);
+        }
+        Ok(())
+    }
 }
 
 /// A publisher that records `sns:Publish` on `topic` (a logical id) before handing on.

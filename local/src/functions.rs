@@ -6,14 +6,17 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
-use shared::App;
 use shared::config::ConfigError;
 use shared::http::{Endpoint, serve};
+use shared::object_events::{ObjectEvent, ObjectTrigger};
 use shared::streams::Trigger;
+use shared::{ApiError, App};
 
 use crate::streams::StreamHandler;
 
 pub type HttpHandler = Arc<dyn Fn(Request) -> BoxFuture<'static, Response<Body>> + Send + Sync>;
+/// An S3 trigger: `Err` is a failed invocation, which Lambda retries.
+pub type ObjectHandler = Arc<dyn Fn(ObjectEvent) -> BoxFuture<'static, Result<(), ApiError>> + Send + Sync>;
 
 /// What the runner does with a function of template.yaml.
 pub enum Role {
@@ -21,6 +24,8 @@ pub enum Role {
     Http(HttpHandler),
     /// Fed its table's stream.
     Stream(StreamHandler),
+    /// Invoked with its bucket's object-created events.
+    Objects(ObjectHandler),
     /// The deploy-time category seed; the runner seeds at start instead.
     DeploymentSeed,
 }
@@ -38,6 +43,14 @@ fn stream<T: Trigger>(trigger: Result<T, ConfigError>) -> Result<Role, ConfigErr
     Ok(Role::Stream(Arc::new(move |event| {
         let trigger = Arc::clone(&trigger);
         Box::pin(async move { shared::streams::process(trigger.as_ref(), &event).await })
+    })))
+}
+
+fn objects<T: ObjectTrigger>(trigger: Result<T, ConfigError>) -> Result<Role, ConfigError> {
+    let trigger = Arc::new(trigger?);
+    Ok(Role::Objects(Arc::new(move |event| {
+        let trigger = Arc::clone(&trigger);
+        Box::pin(async move { shared::object_events::process(trigger.as_ref(), &event).await })
     })))
 }
 
@@ -91,6 +104,11 @@ pub async fn build(binary: &str, app: &App) -> Option<Result<Role, ConfigError>>
         "paymob-webhook" => http(paymob_webhook::PaymobWebhook::new(app)),
         "expire-unpaid-checkouts" => stream(expire_unpaid_checkouts::ExpireUnpaidCheckouts::new(app)),
         "refund-payment" => stream(refund_payment::RefundPayment::new(app)),
+        "request-upload" => http(request_upload::RequestUpload::new(app)),
+        "get-upload" => http(get_upload::GetUpload::new(app)),
+        "get-application-document" => http(get_application_document::GetApplicationDocument::new(app)),
+        "on-upload-received" => objects(on_upload_received::OnUploadReceived::new(app)),
+        "on-upload-expired" => stream(on_upload_expired::OnUploadExpired::new(app)),
         _ => return None,
     })
 }

@@ -2,7 +2,9 @@
 //! AWS account. It starts DynamoDB Local, creates the tables of template.yaml, seeds the standard
 //! categories and serves every HTTP route of template.yaml on one port by calling each function's
 //! handler in-process with real API Gateway HTTP API events; it feeds the triggers their tables'
-//! streams and fires the schedules. It plays Paymob too (`/_local/paymob`, `/_local/payments`).
+//! streams and fires the schedules. It plays Paymob too (`/_local/paymob`, `/_local/payments`),
+//! and S3 through moto server (`/_local/s3`, with the buckets' object-created events, and the
+//! public media at `/_local/media`).
 
 pub mod access;
 pub mod bulk;
@@ -16,11 +18,14 @@ pub mod gateway;
 pub mod guarded;
 pub mod marketplace;
 pub mod metrics;
+pub mod moto;
+pub mod objects;
 pub mod outbox;
 pub mod paymob;
 pub mod policies;
 pub mod query_reads;
 pub mod router;
+pub mod s3;
 pub mod schedules;
 pub mod streams;
 pub mod tables;

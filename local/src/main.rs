@@ -12,6 +12,7 @@ use shared::accounts::{Email, Password};
 use shared::clock::SystemClock;
 use shared::services::admin_bootstrap::AdminBootstrap;
 use souk_local::dynamodb_local::{self, DynamoDbLocal, Storage};
+use souk_local::moto;
 use souk_local::{Marketplace, Options};
 
 #[derive(Parser)]
@@ -26,6 +27,9 @@ struct Args {
     /// Use this already running DynamoDB instead of starting DynamoDB Local.
     #[arg(long)]
     dynamodb_endpoint: Option<String>,
+    /// Use this already running moto server for S3 instead of starting one.
+    #[arg(long)]
+    moto_endpoint: Option<String>,
     /// Prefix of every table name.
     #[arg(long, default_value = "")]
     table_prefix: String,
@@ -52,6 +56,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .clone()
         .or_else(|| database.as_ref().map(|d| d.endpoint.clone()))
         .expect("either given or started");
+    // moto keeps its objects in memory: uploads do not outlive the runner (the README says so).
+    let moto = match &args.moto_endpoint {
+        Some(_) => None,
+        None => Some(moto::start(&args.data_dir).await?),
+    };
+    let moto_endpoint = args.moto_endpoint.clone().or_else(|| moto.as_ref().map(|m| m.endpoint.clone()));
     let keys = local_signing_keys(&args.data_dir)?;
     let parameters = HashMap::from([
         ("CursorSecret".to_owned(), local_secret(&args.data_dir, "cursor-secret")?),
@@ -68,6 +78,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         triggers: !args.no_triggers,
         schedules: !args.no_triggers,
         trigger_retries: Default::default(),
+        moto_endpoint,
     };
     let marketplace = match Marketplace::start(options).await {
         Ok(marketplace) => marketplace,
@@ -97,6 +108,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Try: curl {}/api/products    (Ctrl-C stops everything)", marketplace.url());
     wait_for_stop().await;
     marketplace.stop().await;
+    if let Some(moto) = moto {
+        moto.stop().await;
+    }
     if let Some(database) = database {
         database.stop().await;
     }

@@ -2,11 +2,12 @@
 //! seeded, every HTTP route of the template served by calling its function in-process, its
 //! triggers fed their streams and its schedules fired.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -17,20 +18,23 @@ use shared::accounts::{Email, Password};
 use shared::clock::{Clock, SystemClock};
 use shared::config::{Config, ConfigError, vars};
 use shared::db::{CategoryRepo, UserRepo};
+use shared::media::upload::PUBLIC_PREFIX;
 use shared::metrics::Metrics;
 use shared::services::admin_bootstrap::{AdminBootstrap, ensure_admin};
 use shared::{ApiError, App};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::access::{self, OperationLog, RecordedPublisher};
+use crate::access::{self, OperationLog, RecordedPublisher, S3Recorder};
 use crate::dead_letters::DeadLetters;
 use crate::functions::{self, HttpHandler, Role};
 use crate::metrics::MetricLog;
+use crate::objects::{ObjectNotifications, ObjectSubscriber};
 use crate::outbox::Outbox;
 use crate::paymob::{self, PaymobSimulator};
 use crate::query_reads::{self, QueryReads};
 use crate::router::{Router, percent_decode};
+use crate::s3::{self, LocalS3};
 use crate::schedules::{FireError, Schedules};
 use crate::streams::{self, Failures, RetryWaits, Subscriber};
 use crate::tables::{self, TableError};
@@ -58,6 +62,9 @@ pub struct Options {
     pub schedules: bool,
     /// How long a failed stream record waits before it is delivered again.
     pub trigger_retries: RetryWaits,
+    /// moto server, which plays S3 behind the runner's `/_local/s3` (none: no S3, as for
+    /// benchmarks of other paths; its requests answer 503).
+    pub moto_endpoint: Option<String>,
 }
 
 impl Options {
@@ -79,6 +86,7 @@ impl Options {
             triggers: false,
             schedules: false,
             trigger_retries: Default::default(),
+            moto_endpoint: None,
         }
     }
 }
@@ -106,6 +114,8 @@ pub enum StartError {
     Schedules(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot create the bucket {bucket}: {message}")]
+    Bucket { bucket: String, message: String },
 }
 
 pub struct Marketplace {
@@ -121,6 +131,8 @@ pub struct Marketplace {
     pub paymob: Arc<PaymobSimulator>,
     /// The schedules of the template.
     pub schedules: Arc<Schedules>,
+    /// The local name of each bucket of the template, by logical id.
+    pub buckets: BTreeMap<String, String>,
     /// The admin account made sure of at start, if any.
     pub admin: Option<AdminBootstrap>,
     /// Clients and a configuration naming every table: what tests use to arrange data.
@@ -131,6 +143,11 @@ pub struct Marketplace {
 
 struct State {
     router: Router<HttpHandler>,
+    s3: Option<LocalS3>,
+    objects: ObjectNotifications,
+    /// The bucket whose public prefix `/_local/media/` serves, as CloudFront does in AWS.
+    media_bucket: Option<String>,
+    clock: Arc<dyn Clock>,
     outbox: Arc<Outbox>,
     dead_letters: Arc<DeadLetters>,
     metrics: Arc<MetricLog>,
@@ -154,11 +171,18 @@ impl Marketplace {
             .with(vars::NOTIFICATIONS_TOPIC_ARN, LOCAL_TOPIC_ARN);
         let operations = Arc::new(OperationLog::new(&options.table_prefix, tables::hash_keys(&template)));
         let metrics = Arc::new(MetricLog::default());
+        let buckets: BTreeMap<String, String> =
+            template.buckets().map(|id| (id.to_owned(), s3::local_bucket_name(&options.table_prefix, id))).collect();
+        let recorder = S3Recorder {
+            log: Arc::clone(&operations),
+            buckets: buckets.iter().map(|(id, name)| (name.clone(), id.clone())).collect(),
+        };
         let mut app = App::new(runner_config)
             .await
             .with_clock(Arc::clone(&options.clock))
             .with_publisher(outbox.clone())
-            .with_metrics(Metrics::new(metrics.clone()));
+            .with_metrics(Metrics::new(metrics.clone()))
+            .with_s3_interceptor(SharedInterceptor::new(recorder));
         app.dynamodb = access::recorded(&app.dynamodb, &operations);
         let query_reads = Arc::new(QueryReads::default());
         app.dynamodb = query_reads::metered(&app.dynamodb, &query_reads);
@@ -186,8 +210,17 @@ impl Marketplace {
             None => None,
         };
 
+        let s3 = options.moto_endpoint.clone().map(LocalS3::new);
+        if let Some(s3) = &s3 {
+            for bucket in buckets.values() {
+                let failed = |message| StartError::Bucket { bucket: bucket.clone(), message };
+                s3.create_bucket(bucket).await.map_err(failed)?;
+            }
+        }
+
         let mut router = Router::default();
         let mut subscribers = Vec::new();
+        let mut objects = ObjectNotifications::default();
         for function in &template.functions {
             let config = Config::from_vars(|name| local_variable(name, Some(function), &local));
             let mut function_app = app.with_config(config);
@@ -211,6 +244,14 @@ impl Marketplace {
                     subscription: subscription.clone(),
                     handler: Arc::clone(&handler),
                 })),
+                Role::Objects(handler) => {
+                    objects.subscribers.extend(function.objects.iter().map(|subscription| ObjectSubscriber {
+                        function: function.logical_id.clone(),
+                        bucket: buckets.get(&subscription.bucket).cloned().unwrap_or_default(),
+                        prefix: subscription.prefix.clone(),
+                        handler: Arc::clone(&handler),
+                    }))
+                }
                 Role::DeploymentSeed => {}
             }
         }
@@ -230,6 +271,10 @@ impl Marketplace {
         }
         let state = Arc::new(State {
             router,
+            s3,
+            objects,
+            media_bucket: media_bucket(&template).and_then(|id| buckets.get(id)).cloned(),
+            clock: Arc::clone(&options.clock),
             outbox: Arc::clone(&outbox),
             dead_letters: Arc::clone(&dead_letters),
             metrics,
@@ -245,6 +290,7 @@ impl Marketplace {
             query_reads,
             paymob,
             schedules,
+            buckets,
             admin,
             app,
             shutdown,
@@ -286,10 +332,10 @@ struct Local<'a> {
     url: &'a str,
 }
 
-/// The value a function would find in its environment in AWS, with local stand-ins: tables by
-/// prefixed logical id, parameters from the options, the outbox for the topic, DynamoDB at the
-/// local endpoint, the signing and cursor keys inline where AWS names their SSM parameters, and
-/// the Paymob simulator for Paymob. `function` `None` means the runner itself, which sees every
+/// The value a function would find in its environment in AWS, with local stand-ins: tables and
+/// buckets by prefixed logical id, parameters from the options, the outbox for the topic,
+/// DynamoDB at the local endpoint, the runner's S3 and media paths, the signing and cursor keys
+/// inline where AWS names their SSM parameters, and the Paymob simulator for Paymob. `function` `None` means the runner itself, which sees every
 /// table and Paymob.
 fn local_variable(name: &str, function: Option<&Function>, local: &Local<'_>) -> Option<String> {
     let Local { template, options, url } = local;
@@ -325,11 +371,20 @@ fn local_variable(name: &str, function: Option<&Function>, local: &Local<'_>) ->
     if let Some(value) = paymob::local_variable(name, |var| function.environment.contains_key(var), url) {
         return Some(value);
     }
+    let uses_s3 = function.environment.contains_key(vars::MEDIA_BUCKET) || !function.objects.is_empty();
+    if name == vars::S3_ENDPOINT && uses_s3 {
+        return Some(s3::endpoint(url));
+    }
+    if name == vars::MEDIA_BASE_URL && function.environment.contains_key(vars::MEDIA_BASE_URL) {
+        return Some(format!("{url}{}", s3::MEDIA_PATH.trim_end_matches('/')));
+    }
     match function.environment.get(name)? {
         EnvValue::Literal(value) => Some(value.clone()),
         EnvValue::Ref(id) if template.is_table(id) => Some(format!("{}{id}", options.table_prefix)),
         EnvValue::Ref(id) if template.is_topic(id) => Some(LOCAL_TOPIC_ARN.to_owned()),
+        EnvValue::Ref(id) if template.is_bucket(id) => Some(s3::local_bucket_name(&options.table_prefix, id)),
         EnvValue::Ref(id) => options.parameters.get(id).cloned(),
+        EnvValue::Sub(_) => None,
     }
 }
 
@@ -374,6 +429,19 @@ async fn handle(
             Ok(body) => state.paymob.handle(&parts, body.to_bytes()).await,
             Err(_) => gateway_error(http::StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large"),
         },
+        (_, path) if s3::serves(path) => match Limited::new(body, MAX_OBJECT_BYTES).collect().await {
+            Ok(body) => local_s3(&state, &parts, body.to_bytes()).await,
+            Err(_) => gateway_error(http::StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large"),
+        },
+        // The media domain: paths are keys, as CloudFront maps them, and only the public prefix
+        // may be read, as the bucket policy allows it.
+        ("GET", path) if path.starts_with(s3::MEDIA_PATH) => {
+            let key = &path[s3::MEDIA_PATH.len()..];
+            match (&state.s3, &state.media_bucket, key.strip_prefix(PUBLIC_PREFIX)) {
+                (Some(s3), Some(bucket), Some(rest)) => s3.serve_public(bucket, PUBLIC_PREFIX, rest).await,
+                _ => gateway_error(http::StatusCode::NOT_FOUND, "Not Found"),
+            }
+        }
         ("POST", path) if path.starts_with(SCHEDULES_PATH) => {
             fire_schedule(&state.schedules, &percent_decode(&path[SCHEDULES_PATH.len()..])).await
         }
@@ -405,6 +473,29 @@ async fn route(
         source,
     });
     gateway::to_http_response((found.target)(request).await)
+}
+
+/// The bucket whose renditions the media domain serves: the one functions name as `MEDIA_BUCKET`.
+fn media_bucket(template: &Template) -> Option<&str> {
+    template.functions.iter().find_map(|f| match f.environment.get(vars::MEDIA_BUCKET)? {
+        EnvValue::Ref(id) => Some(id.as_str()),
+        _ => None,
+    })
+}
+
+/// Larger than any upload the API signs for, so that an oversize PUT reaches the check.
+const MAX_OBJECT_BYTES: usize = 64 * 1024 * 1024;
+
+/// S3, played by moto behind the runner; an object it stores notifies the functions of its bucket.
+async fn local_s3(state: &State, parts: &http::request::Parts, body: Bytes) -> http::Response<Full<Bytes>> {
+    let Some(s3) = &state.s3 else {
+        return gateway_error(http::StatusCode::SERVICE_UNAVAILABLE, "S3 is not running");
+    };
+    let (response, created) = s3.handle(parts, body).await;
+    if let Some(created) = created {
+        state.objects.deliver(&created, state.clock.now().as_offset_date_time());
+    }
+    response
 }
 
 /// `GET /_local/outbox?to=<email or userId>`: what the functions published, newest first.

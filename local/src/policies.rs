@@ -76,9 +76,25 @@ pub fn parse(id: &str, properties: &Value, resources: &serde_yaml::Mapping) -> R
         }
         permissions.managed_policies =
             props.get("ManagedPolicyArns").and_then(Value::as_sequence).into_iter().flatten().map(text).collect();
+        // Policies of their own attached to the role (to break a dependency cycle).
+        for attached in resources.values().filter(|r| attaches_to(r, &role)) {
+            let statements =
+                attached.get("Properties").and_then(|p| p.get("PolicyDocument")).and_then(|d| d.get("Statement"));
+            permissions.statements.extend(parse_statements(id, statements.unwrap_or(&Value::Null))?);
+        }
         permissions.role = Some(role);
     }
     Ok(permissions)
+}
+
+/// Is `resource` an `AWS::IAM::Policy` whose `Roles` include `role`?
+fn attaches_to(resource: &Value, role: &str) -> bool {
+    resource.get("Type").and_then(Value::as_str) == Some("AWS::IAM::Policy")
+        && resource
+            .get("Properties")
+            .and_then(|p| p.get("Roles"))
+            .and_then(Value::as_sequence)
+            .is_some_and(|roles| roles.iter().any(|r| text(r) == role))
 }
 
 fn parse_statements(id: &str, statements: &Value) -> Result<Vec<Statement>, String> {

@@ -1,5 +1,5 @@
-//! What the runner reads from template.yaml: functions (binary, routes, environment), tables and
-//! schedules.
+//! What the runner reads from template.yaml: functions (binary, routes, environment), tables,
+//! buckets and schedules.
 //! The file is the single source of truth for wiring; nothing here restates it.
 
 use std::collections::BTreeMap;
@@ -28,6 +28,8 @@ pub struct Function {
     pub code_uri: String,
     pub routes: Vec<Route>,
     pub streams: Vec<StreamSubscription>,
+    /// The buckets' object-created notifications it gets (`S3` events).
+    pub objects: Vec<ObjectSubscription>,
     pub environment: BTreeMap<String, EnvValue>,
     /// What its policies or its explicit role allow.
     pub permissions: Permissions,
@@ -43,6 +45,13 @@ pub struct StreamSubscription {
     pub patterns: Vec<serde_json::Value>,
     /// `MaximumRetryAttempts`; the template sets it on every trigger, 10 where it would not.
     pub max_retries: u32,
+}
+
+/// An `S3` event of a function: the bucket (by logical id) whose new objects under `prefix` it gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectSubscription {
+    pub bucket: String,
+    pub prefix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,11 +76,13 @@ impl Route {
     }
 }
 
-/// An environment variable's value: a literal, or `!Ref` to a resource or parameter.
+/// An environment variable's value: a literal, `!Ref` to a resource or parameter, or a `!Sub`
+/// (whose value only AWS knows; the runner gives its own).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvValue {
     Literal(String),
     Ref(String),
+    Sub(String),
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +152,15 @@ impl Template {
     pub fn is_topic(&self, logical_id: &str) -> bool {
         self.resource_types.get(logical_id).is_some_and(|t| t == "AWS::SNS::Topic")
     }
+
+    pub fn is_bucket(&self, logical_id: &str) -> bool {
+        self.resource_types.get(logical_id).is_some_and(|t| t == "AWS::S3::Bucket")
+    }
+
+    /// The logical ids of the buckets.
+    pub fn buckets(&self) -> impl Iterator<Item = &str> {
+        self.resource_types.iter().filter(|(_, t)| *t == "AWS::S3::Bucket").map(|(id, _)| id.as_str())
+    }
 }
 
 fn properties_of(id: &str, resource: &Value) -> Result<Value, TemplateError> {
@@ -163,11 +183,18 @@ fn parse_function(id: String, resource: &Value, resources: &serde_yaml::Mapping)
         .to_owned();
     let mut routes = Vec::new();
     let mut streams = Vec::new();
+    let mut objects = Vec::new();
     for (_, event) in properties.get("Events").and_then(Value::as_mapping).into_iter().flatten() {
         if event.get("Type").and_then(Value::as_str) == Some("DynamoDB") {
             streams.push(parse_stream(
                 &id,
                 event.get("Properties").ok_or_else(|| shape(format!("{id}: DynamoDB event without Properties")))?,
+            )?);
+        }
+        if event.get("Type").and_then(Value::as_str) == Some("S3") {
+            objects.push(parse_objects(
+                &id,
+                event.get("Properties").ok_or_else(|| shape(format!("{id}: S3 event without Properties")))?,
             )?);
         }
         if event.get("Type").and_then(Value::as_str) == Some("HttpApi") {
@@ -197,7 +224,25 @@ fn parse_function(id: String, resource: &Value, resources: &serde_yaml::Mapping)
         );
     }
     let permissions = policies::parse(&id, properties, resources).map_err(shape)?;
-    Ok(Function { logical_id: id, binary, code_uri, routes, streams, environment, permissions })
+    Ok(Function { logical_id: id, binary, code_uri, routes, streams, objects, environment, permissions })
+}
+
+/// `Bucket: !Ref B` with one `prefix` rule of `Filter.S3Key` (none: every key).
+fn parse_objects(id: &str, props: &Value) -> Result<ObjectSubscription, TemplateError> {
+    let bucket = match env_value(props.get("Bucket").unwrap_or(&Value::Null)) {
+        Some(EnvValue::Ref(bucket)) => bucket,
+        _ => return Err(shape(format!("{id}: an S3 event's Bucket must be !Ref <Bucket>"))),
+    };
+    let rules =
+        props.get("Filter").and_then(|f| f.get("S3Key")).and_then(|k| k.get("Rules")).and_then(Value::as_sequence);
+    let prefix = rules
+        .into_iter()
+        .flatten()
+        .find(|rule| rule.get("Name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case("prefix")))
+        .and_then(|rule| rule.get("Value").and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned();
+    Ok(ObjectSubscription { bucket, prefix })
 }
 
 fn parse_stream(id: &str, props: &Value) -> Result<StreamSubscription, TemplateError> {
@@ -231,6 +276,7 @@ fn env_value(value: &Value) -> Option<EnvValue> {
         Value::Number(n) => Some(EnvValue::Literal(n.to_string())),
         Value::Bool(b) => Some(EnvValue::Literal(b.to_string())),
         Value::Tagged(tagged) if tagged.tag == "!Ref" => tagged.value.as_str().map(|s| EnvValue::Ref(s.to_owned())),
+        Value::Tagged(tagged) if tagged.tag == "!Sub" => tagged.value.as_str().map(|s| EnvValue::Sub(s.to_owned())),
         Value::Mapping(m) => m.get("Ref").and_then(Value::as_str).map(|s| EnvValue::Ref(s.to_owned())),
         _ => None,
     }

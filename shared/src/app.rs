@@ -30,6 +30,11 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     publisher: Option<Arc<dyn Publisher>>,
     metrics: Metrics,
+    /// What further clients are built from (the media bucket's, by the functions that use it).
+    sdk: SdkConfig,
+    /// Added to every S3 client built (the local runner records what each function does).
+    #[cfg(feature = "media")]
+    s3_interceptors: Vec<aws_smithy_runtime_api::client::interceptors::SharedInterceptor>,
 }
 
 impl std::fmt::Debug for App {
@@ -76,7 +81,16 @@ impl App {
         let publisher = notifications_publisher(&config, aws);
         let config = stored_secrets::read(config, aws).await;
         let metrics = Metrics::new(Arc::new(EmfStdout));
-        Self { config, dynamodb, clock: Arc::new(SystemClock), publisher, metrics }
+        Self {
+            config,
+            dynamodb,
+            clock: Arc::new(SystemClock),
+            publisher,
+            metrics,
+            sdk: aws.clone(),
+            #[cfg(feature = "media")]
+            s3_interceptors: Vec::new(),
+        }
     }
 
     /// The same clients under another configuration: the local runner gives every function its
@@ -97,6 +111,16 @@ impl App {
 
     pub fn with_metrics(self, metrics: Metrics) -> Self {
         Self { metrics, ..self }
+    }
+
+    /// The same clients, with `interceptor` on every S3 client built from now on.
+    #[cfg(feature = "media")]
+    pub fn with_s3_interceptor(
+        mut self,
+        interceptor: aws_smithy_runtime_api::client::interceptors::SharedInterceptor,
+    ) -> Self {
+        self.s3_interceptors.push(interceptor);
+        self
     }
 
     /// Where business metrics go: Embedded Metric Format lines on stdout unless told otherwise.
@@ -125,6 +149,41 @@ impl App {
     /// Each call builds a new client: call it once, at init.
     pub fn payment_gateway(&self) -> Result<Arc<dyn PaymentGateway>, ConfigError> {
         payment_gateway(&self.config, &self.clock)
+    }
+
+    /// The media bucket, with an S3 client of its own: call it once, at init.
+    #[cfg(feature = "media")]
+    pub fn media_bucket(&self) -> Result<crate::bucket::MediaBucket, ConfigError> {
+        let bucket = self.config.require(vars::MEDIA_BUCKET)?;
+        Ok(crate::bucket::MediaBucket::new(self.s3_client(), bucket))
+    }
+
+    /// An S3 client, for a function told its bucket by each event: call it once, at init.
+    #[cfg(feature = "media")]
+    pub fn s3_client(&self) -> aws_sdk_s3::Client {
+        // A photo of 10 MiB takes longer than an item: more time per attempt than the tables get.
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(1))
+            .operation_attempt_timeout(Duration::from_secs(15))
+            .operation_timeout(Duration::from_secs(40))
+            .build();
+        // Checksums only where S3 requires them: a PUT of a whole body in memory is signed as it
+        // is, not streamed as `aws-chunked` with a trailing checksum (which emulators store raw).
+        let mut s3 = aws_sdk_s3::config::Builder::from(&self.sdk)
+            .timeout_config(timeouts)
+            .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired);
+        if let Some(endpoint) = self.config.get(vars::S3_ENDPOINT) {
+            s3 = s3.endpoint_url(endpoint).force_path_style(true);
+        }
+        for interceptor in &self.s3_interceptors {
+            s3.push_interceptor(interceptor.clone());
+        }
+        aws_sdk_s3::Client::from_conf(s3.build())
+    }
+
+    /// The public addresses of photo renditions.
+    pub fn media_urls(&self) -> Result<crate::media::MediaUrls, ConfigError> {
+        self.config.require(vars::MEDIA_BASE_URL).map(crate::media::MediaUrls::new)
     }
 
     /// What checks Paymob's callbacks: the secret inline in the configuration (local development)

@@ -57,6 +57,13 @@ pub mod vars {
     pub const PAYMOB_WALLET_INTEGRATION_ID: &str = "PAYMOB_WALLET_INTEGRATION_ID";
     /// Where Paymob posts its transaction callbacks: the webhook's public URL.
     pub const PAYMOB_NOTIFICATION_URL: &str = "PAYMOB_NOTIFICATION_URL";
+    /// Set locally (the runner's S3, played by moto server); unset in AWS.
+    pub const S3_ENDPOINT: &str = "S3_ENDPOINT";
+    /// The bucket of uploads, renditions and documents.
+    pub const MEDIA_BUCKET: &str = "MEDIA_BUCKET";
+    /// Where the public renditions are served: the CloudFront distribution's `https://` address in
+    /// AWS, the runner's `/_local/media` locally.
+    pub const MEDIA_BASE_URL: &str = "MEDIA_BASE_URL";
 
     pub const ALL: &[&str] = &[
         DYNAMODB_ENDPOINT,
@@ -77,6 +84,9 @@ pub mod vars {
         PAYMOB_CARD_INTEGRATION_ID,
         PAYMOB_WALLET_INTEGRATION_ID,
         PAYMOB_NOTIFICATION_URL,
+        S3_ENDPOINT,
+        MEDIA_BUCKET,
+        MEDIA_BASE_URL,
     ];
     /// Never printed, not even in a Debug of the configuration.
     pub const SECRET: &[&str] = &[CURSOR_SECRET, JWT_PRIVATE_KEY, PAYMOB_SECRET_KEY, PAYMOB_HMAC_SECRET];

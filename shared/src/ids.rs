@@ -86,6 +86,10 @@ ulid_id!(
     /// A request to recompute the analytics.
     RefreshId
 );
+ulid_id!(
+    /// A file a user uploads (a product photo, a vendor's document).
+    UploadId
+);
 
 impl NotificationId {
     /// The same id for the same `key` at the same time, so a notification retried after a failure

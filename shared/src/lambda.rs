@@ -10,6 +10,7 @@ use lambda_runtime::{LambdaEvent, service_fn};
 use crate::App;
 use crate::config::ConfigError;
 use crate::http::{Endpoint, serve};
+use crate::object_events::{ObjectEvent, ObjectTrigger};
 use crate::streams::{StreamEvent, Trigger, process};
 
 pub type Error = lambda_runtime::Error;
@@ -30,6 +31,16 @@ pub async fn serve_stream<T: Trigger>(build: fn(&App) -> Result<T, ConfigError>)
     lambda_runtime::run(service_fn(move |event: LambdaEvent<StreamEvent>| {
         let trigger = Arc::clone(&trigger);
         async move { Ok::<_, Error>(process(trigger.as_ref(), &event.payload).await) }
+    }))
+    .await
+}
+
+/// Runs an S3 object-created trigger built by `build`.
+pub async fn serve_objects<T: ObjectTrigger>(build: fn(&App) -> Result<T, ConfigError>) -> Result<(), Error> {
+    let trigger = Arc::new(build(&cold_start().await)?);
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<ObjectEvent>| {
+        let trigger = Arc::clone(&trigger);
+        async move { crate::object_events::process(trigger.as_ref(), &event.payload).await.map_err(Error::from) }
     }))
     .await
 }

@@ -5,17 +5,20 @@
 //!
 //! 1. Values: [`ids`], [`money`], [`clock`], [`calendar`], [`error`], [`fields`], [`params`], [`tables`],
 //!    [`config`], [`cursor`], [`etag`], [`retry`], [`metrics`]. No I/O, no HTTP.
-//! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`payments`], [`notify`]: types
+//! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`payments`], [`media`], [`notify`]: types
 //!    that parse on construction, and pure rules. No AWS SDK, no `lambda_http`.
-//! 3. Stores: [`db`] (one module per table) and [`sns`], over the AWS SDK; [`gateways`], the payment
-//!    gateways' clients over HTTPS.
+//! 3. Stores: [`db`] (one module per table), [`sns`] and [`bucket`] (the media bucket), over the AWS
+//!    SDK; [`gateways`], the payment gateways' clients over HTTPS.
 //! 4. Services: [`services`], what combines stores and publishers.
-//! 5. Edges: [`http`] (requests → domain, errors → problem+json), [`streams`], [`app`] (clients
+//! 5. Edges: [`http`] (requests → domain, errors → problem+json), [`streams`] and [`object_events`]
+//!    (the triggers' events), [`app`] (clients
 //!    built once), [`lambda`] (the runtime loop), [`telemetry`].
 
 pub mod accounts;
 pub mod analytics;
 pub mod app;
+#[cfg(feature = "media")]
+pub mod bucket;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
@@ -30,9 +33,11 @@ pub mod gateways;
 pub mod http;
 pub mod ids;
 pub mod lambda;
+pub mod media;
 pub mod metrics;
 pub mod money;
 pub mod notify;
+pub mod object_events;
 pub mod orders;
 pub mod params;
 pub mod payments;

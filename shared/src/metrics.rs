@@ -38,11 +38,15 @@ pub enum Metric {
     PaymentsExpired,
     /// From opening a checkout's payment to its success.
     TimeToPayment,
+    /// Uploads checked and made usable.
+    UploadsReady,
+    /// Uploads refused by their check, by `Reason` (the rejection's code).
+    UploadsRejected,
 }
 
 impl Metric {
     /// Every metric, for the dashboard and alarms to be checked against.
-    pub const ALL: [Metric; 12] = [
+    pub const ALL: [Metric; 14] = [
         Self::OrdersPlaced,
         Self::OrderFailures,
         Self::CheckoutLatency,
@@ -55,6 +59,8 @@ impl Metric {
         Self::PaymentsRefunded,
         Self::PaymentsExpired,
         Self::TimeToPayment,
+        Self::UploadsReady,
+        Self::UploadsRejected,
     ];
 }
 
@@ -79,6 +85,8 @@ impl Metric {
             Self::PaymentsRefunded => "PaymentsRefunded",
             Self::PaymentsExpired => "PaymentsExpired",
             Self::TimeToPayment => "TimeToPayment",
+            Self::UploadsReady => "UploadsReady",
+            Self::UploadsRejected => "UploadsRejected",
         }
     }
 

@@ -19,6 +19,7 @@ pub enum Table {
     Announcements,
     Analytics,
     Payments,
+    Uploads,
 }
 
 impl Table {
@@ -38,6 +39,7 @@ impl Table {
         Table::Announcements,
         Table::Analytics,
         Table::Payments,
+        Table::Uploads,
     ];
 
     pub fn env_var(self) -> &'static str {
@@ -57,6 +59,7 @@ impl Table {
             Self::Announcements => "ANNOUNCEMENTS_TABLE",
             Self::Analytics => "ANALYTICS_TABLE",
             Self::Payments => "PAYMENTS_TABLE",
+            Self::Uploads => "UPLOADS_TABLE",
         }
     }
 
@@ -77,6 +80,7 @@ impl Table {
             Self::Announcements => "AnnouncementsTable",
             Self::Analytics => "AnalyticsTable",
             Self::Payments => "PaymentsTable",
+            Self::Uploads => "UploadsTable",
         }
     }
 }

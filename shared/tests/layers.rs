@@ -19,10 +19,10 @@ const LAYERS: &[(&str, &[&str])] = &[
             "retry", "metrics",
         ],
     ),
-    ("domain", &["accounts", "analytics", "catalog", "vendors", "orders", "payments", "notify"]),
-    ("stores", &["db", "sns", "gateways"]),
+    ("domain", &["accounts", "analytics", "catalog", "vendors", "orders", "payments", "notify", "media"]),
+    ("stores", &["db", "sns", "bucket", "gateways"]),
     ("services", &["services"]),
-    ("edges", &["http", "streams", "app", "lambda", "telemetry"]),
+    ("edges", &["http", "streams", "object_events", "app", "lambda", "telemetry"]),
 ];
 
 /// What the crate root re-exports, by the module it comes from.

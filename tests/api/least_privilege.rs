@@ -10,8 +10,11 @@ use souk_local::access::Operation;
 use souk_local::policies::{Statement, glob};
 use souk_local::template::{EnvValue, Function, Template};
 use souk_tests::accounts::PASSWORD;
+use souk_tests::images::{jpeg_with_gps, pdf};
 use souk_tests::orders::basket;
 use souk_tests::payments::online_basket;
+use souk_tests::products::car_body;
+use souk_tests::vendors::application;
 use souk_tests::{TestMarketplace, eventually};
 
 /// Grants no test reaches, each with why it is still needed: (function, action, resource, reason).
@@ -208,7 +211,41 @@ async fn drive(market: &TestMarketplace) {
     assert_eq!(market.delete_me(&vendor, PASSWORD).await.status, 204);
     assert_eq!(market.get(&format!("/api/products/{product}")).await.status, 404);
 
+    drive_media(market).await;
     drive_payments(market).await;
+}
+
+/// Photos and documents: a photo checked, published and used by a product and a change of one, a
+/// file rejected, a document used by an application and read, the pending-upload limit reached,
+/// and an unused upload removed (as TTL does) with its files.
+async fn drive_media(market: &TestMarketplace) {
+    let vendor = market.approved_vendor("photos@example.com").await;
+    let photo = market.uploaded(&vendor, "product_image", "image/jpeg", &jpeg_with_gps(400, 300)).await;
+    let reference = json!([format!("upload:{}", photo["id"].as_str().unwrap())]);
+    let mut car = car_body("Hyundai Elantra", "Hyundai", "Elantra", 2021, 700_000);
+    car["images"] = reference.clone();
+    let product = market.create_product(&vendor, &car).await.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(market.patch_product(&vendor, &product, &json!({ "images": reference }), None).await.status, 200);
+    let rejected = market.uploaded(&vendor, "product_image", "image/png", b"plain text, not a picture").await;
+    assert_eq!(rejected["status"], "rejected");
+
+    let applicant = market.verified_customer("papers@example.com").await;
+    let document = market.uploaded(&applicant, "application_document", "application/pdf", &pdf()).await;
+    let document = document["id"].as_str().unwrap().to_owned();
+    let mut body = application();
+    body["documents"] = json!([format!("upload:{document}")]);
+    let applied = market.apply(&applicant, &body).await.json()["application"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/vendor-applications/{applied}/documents/{document}");
+    assert_eq!(market.get_as(&applicant.access_token, &path).await.status, 302);
+
+    let unused = market.uploaded(&vendor, "product_image", "image/jpeg", &jpeg_with_gps(64, 48)).await;
+    let url = unused["urls"]["320"].as_str().unwrap().to_owned();
+    market.remove_upload_item(unused["id"].as_str().unwrap()).await;
+    eventually("the unused upload's files deleted", || async { market.fetch(&url).await.status == 404 }).await;
+
+    let requests = (0..101).map(|_| market.request_upload(&applicant, "application_document", "application/pdf", 10));
+    let answers = futures::future::join_all(requests).await;
+    assert_eq!(answers.iter().filter(|a| a.status == 429).count(), 1);
 }
 
 /// Online payments, last (the expiry moves the clock past every access token above): a forged
@@ -255,8 +292,8 @@ fn used_by_lambda(template: &Template, function: &Function, action: &str, resour
     let named_parameter = resource
         .strip_prefix("parameter:")
         .is_some_and(|parameter| function.environment.values().any(|v| *v == EnvValue::Ref(parameter.to_owned())));
-    let dead_letters =
-        !function.streams.is_empty() && template.resource_types.get(resource).is_some_and(|t| t == "AWS::SQS::Queue");
+    let triggered = !function.streams.is_empty() || !function.objects.is_empty();
+    let dead_letters = triggered && template.resource_types.get(resource).is_some_and(|t| t == "AWS::SQS::Queue");
     (own_stream && stream_read.contains(&action))
         || (named_parameter && action == "ssm:GetParameter")
         || (dead_letters && action == "sqs:SendMessage")

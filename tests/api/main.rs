@@ -17,6 +17,7 @@ mod free_text;
 mod health;
 mod kept_tables;
 mod least_privilege;
+mod media;
 mod metrics;
 mod notification_preferences;
 mod notifications;

@@ -39,6 +39,7 @@ fn application(applicant: UserId) -> VendorApplication {
         commercial_register: None,
         tax_id: None,
         description: None,
+        documents: vec![],
         status: ApplicationStatus::Pending,
         decision: None,
         created_at: now,

@@ -80,6 +80,18 @@ fn every_function_has_a_sample_event_of_its_trigger_and_every_event_a_function()
             }
             continue;
         }
+        if let Some(subscription) = function.objects.first() {
+            let parsed: aws_lambda_events::event::s3::S3Event = serde_json::from_str(&event)
+                .unwrap_or_else(|e| panic!("events/{}.json is not an S3 event: {e}", function.binary));
+            // The sample is an object the function really gets: created, under its prefix.
+            for record in &parsed.records {
+                assert!(record.event_name.as_deref().unwrap_or_default().starts_with("ObjectCreated:"));
+                let key = record.s3.object.key.as_deref().unwrap_or_default();
+                assert!(key.starts_with(&subscription.prefix), "events/{}.json: {key}", function.binary);
+            }
+            assert!(!parsed.records.is_empty());
+            continue;
+        }
         if function.routes.is_empty() {
             let request: aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest =
                 serde_json::from_str(&event).unwrap_or_else(|e| panic!("events/{}.json: {e}", function.binary));
@@ -173,26 +185,32 @@ fn each_function_is_granted_exactly_the_resources_it_is_given_and_never_a_scan()
                 // A trigger's own stream and dead-letter queue come with its event, not its environment.
                 let dead_letters = template.resource_types.get(id).is_some_and(|t| t == "AWS::SQS::Queue");
                 let own_stream = resource.ends_with("/stream") && function.streams.iter().any(|s| s.table == id);
-                if !((dead_letters && !function.streams.is_empty()) || own_stream) {
+                // An S3 trigger fails to the dead letters too.
+                let triggered = !function.streams.is_empty() || !function.objects.is_empty();
+                if !((dead_letters && triggered) || own_stream) {
                     granted.insert(id.to_owned());
                 }
             }
         }
-        // Tables, topics and SSM parameter names by `!Ref` in the environment.
-        let given: BTreeSet<String> = function
+        // Tables, topics, buckets and SSM parameter names by `!Ref` in the environment; the bucket
+        // an S3 trigger is told by each event.
+        let mut given: BTreeSet<String> = function
             .environment
             .values()
             .filter_map(|v| match v {
-                EnvValue::Ref(id) if template.is_table(id) || template.is_topic(id) => Some(id.clone()),
+                EnvValue::Ref(id) if template.is_table(id) || template.is_topic(id) || template.is_bucket(id) => {
+                    Some(id.clone())
+                }
                 EnvValue::Ref(id) if id.ends_with("ParameterName") => Some(id.clone()),
                 _ => None,
             })
             .collect();
+        given.extend(function.objects.iter().map(|o| o.bucket.clone()));
         assert_eq!(granted, given, "{}: resources granted vs resources in its environment", function.logical_id);
     }
 }
 
-/// A function carries the SSM and SNS clients and the payment gateway's HTTPS client only when
+/// A function carries the SSM, SNS and S3 clients, the image codecs and the payment gateway's HTTPS client only when
 /// built with the `shared` features that compile them in; each binary must have exactly those its template environment needs (a missing
 /// one fails its cold start or its first notification in AWS, an extra one costs size and start).
 #[test]
@@ -207,6 +225,14 @@ fn each_function_is_built_with_exactly_the_clients_its_environment_needs() {
         }
         if function.environment.contains_key("PAYMOB_BASE_URL") {
             needed.insert("payments".to_owned());
+        }
+        // The S3 client for the bucket it names or is told by its events; the image codecs for
+        // what checks the photos that arrive.
+        if function.environment.contains_key("MEDIA_BUCKET") || !function.objects.is_empty() {
+            needed.insert("media".to_owned());
+        }
+        if !function.objects.is_empty() {
+            needed.insert("imaging".to_owned());
         }
         let manifest = toml_lite::parse(&read(&format!("functions/{}/Cargo.toml", function.binary)));
         assert_eq!(manifest.shared_features, needed, "{}: features of `shared`", function.binary);

@@ -21,8 +21,10 @@ if [ -z "$runner" ]; then
   cargo build --quiet -p souk-local
   runner="${CARGO_TARGET_DIR:-target}/debug/souk-local"
 fi
-mkdir -p .souk/dynamodb-local
+# DynamoDB Local and moto (the runner's S3) are installed once per checkout, in .souk.
+mkdir -p .souk/dynamodb-local .souk/python
 ln -s "$PWD/.souk/dynamodb-local" "$data/dynamodb-local"
+ln -s "$PWD/.souk/python" "$data/python"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 api="http://127.0.0.1:$port"
 # Up to three starts: on a loaded machine creating the tables can time out.

@@ -6,12 +6,14 @@ pub mod audit;
 pub mod client;
 pub mod database;
 pub mod fixtures;
+pub mod images;
 pub mod moto;
 pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod products;
 pub mod streams;
+pub mod uploads;
 pub mod vendors;
 
 use std::collections::HashMap;
@@ -75,6 +77,7 @@ impl TestMarketplace {
             // Tests fire schedules by hand (`POST /_local/schedules/{name}`): their clock is not the wall's.
             schedules: false,
             trigger_retries: Default::default(),
+            moto_endpoint: Some(moto::endpoint().await),
         };
         adjust(&mut options);
         let marketplace = Marketplace::start(options).await.expect("the marketplace starts");

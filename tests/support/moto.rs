@@ -1,57 +1,34 @@
 //! moto server, the AWS emulator the SNS adapter is tested against: the one the test command
-//! started (`SOUK_TEST_MOTO_ENDPOINT`), or one started for this test process on a free port. moto
-//! is installed on first use into a virtualenv under `.souk/`, so nothing is needed by hand.
+//! started (`SOUK_TEST_MOTO_ENDPOINT`), or one started for this test process on a free port, as
+//! the local runner starts it (installed on first use into a virtualenv under `.souk/`, so nothing
+//! is needed by hand).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use shared::App;
 use shared::config::{Config, vars};
 use shared::notify::Publisher;
-use souk_local::dynamodb_local::free_port;
-use souk_local::guarded::{Guarded, wait_until_listening};
+use souk_local::moto::Moto;
 use tokio::sync::OnceCell;
 
-pub const MOTO: &str = "moto[server]==5.2.5";
+pub use souk_local::moto::MOTO;
 
-static STARTED: OnceCell<(Guarded, String)> = OnceCell::const_new();
+static STARTED: OnceCell<Moto> = OnceCell::const_new();
 
 pub async fn endpoint() -> String {
     if let Ok(endpoint) = std::env::var("SOUK_TEST_MOTO_ENDPOINT") {
         return endpoint;
     }
-    let (_, endpoint) = STARTED
-        .get_or_init(|| async {
-            let server = ensure_installed().await;
-            let port = free_port().expect("a free port");
-            let moto = Guarded::spawn(
-                server.to_str().unwrap(),
-                &["-H".into(), "127.0.0.1".into(), "-p".into(), port.to_string()],
-            )
-            .expect("moto_server starts");
-            assert!(wait_until_listening(port).await, "moto_server listens on {port}");
-            (moto, format!("http://127.0.0.1:{port}"))
-        })
-        .await;
-    endpoint.clone()
+    let moto =
+        STARTED.get_or_init(|| async { souk_local::moto::start(&data_dir()).await.expect("moto server starts") }).await;
+    moto.endpoint.clone()
 }
 
-async fn ensure_installed() -> PathBuf {
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.souk/python");
-    let server = venv.join("bin/moto_server");
-    if server.is_file() {
-        return server;
-    }
-    run("python3", &["-m", "venv", venv.to_str().unwrap()]).await;
-    run(venv.join("bin/pip").to_str().unwrap(), &["install", "--quiet", "--disable-pip-version-check", MOTO]).await;
-    assert!(Path::new(&server).is_file(), "moto_server installed");
-    server
-}
-
-async fn run(program: &str, args: &[&str]) {
-    let status = tokio::process::Command::new(program).args(args).status().await.expect("runs");
-    assert!(status.success(), "{program} {args:?} failed");
+/// Shared with the local runner's default data directory, so moto is installed once per checkout.
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.souk")
 }
 
 /// An SNS client of the moto server.

@@ -6,17 +6,23 @@ use shared::catalog::product_input::ProductPatch;
 use shared::config::ConfigError;
 use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, body, header, path, response};
 use shared::ids::ProductId;
+use shared::media::MediaUrls;
 use shared::services::product_edit::ProductEditor;
 use shared::{ApiError, App};
 
 pub struct UpdateProduct {
     auth: Authenticator,
     editor: ProductEditor,
+    media: MediaUrls,
 }
 
 impl UpdateProduct {
     pub fn new(app: &App) -> Result<Self, ConfigError> {
-        Ok(Self { auth: Authenticator::new(app)?, editor: ProductEditor::new(&app.database())? })
+        Ok(Self {
+            auth: Authenticator::new(app)?,
+            editor: ProductEditor::with_uploads(&app.database())?,
+            media: app.media_urls()?,
+        })
     }
 }
 
@@ -28,8 +34,8 @@ impl Endpoint for UpdateProduct {
         let if_match: Vec<&str> =
             req.headers().get_all(header::IF_MATCH).iter().filter_map(|v| v.to_str().ok()).collect();
         // The body is read once the product is known to be the caller's: a stranger learns nothing.
-        let change = |current: &_, now| body::json::<ProductPatch>(&req)?.apply(current, now);
-        let updated = self.editor.edit(&caller, id, &if_match, change).await?;
+        let change = |current: &_, now| body::json::<ProductPatch>(&req)?.apply(current, now, &self.media);
+        let updated = self.editor.edit_using(&caller, id, &if_match, change).await?;
         Ok(response::json_tagged(StatusCode::OK, &updated, "no-cache"))
     }
 }

@@ -281,6 +281,7 @@ mod tests {
             stock: 1,
             status: ProductStatus::Active,
             images: vec![],
+            thumbnails: vec![],
             location: Location { governorate: Governorate::Giza, city: "Dokki".into() },
             vehicle: Some(Vehicle::new("Toyota", "Corolla", 2019, 80_000)),
             part: None,

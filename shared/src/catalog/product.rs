@@ -152,6 +152,11 @@ pub struct Product {
     pub stock: u32,
     pub status: ProductStatus,
     pub images: Vec<String>,
+    /// Small versions of `images`, in the same order: the 320-pixel rendition of an uploaded
+    /// photo, an outside image's own URL. Products listed before photos could be uploaded have
+    /// none stored and show their images.
+    #[serde(default)]
+    pub thumbnails: Vec<String>,
     pub location: Location,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vehicle: Option<Vehicle>,

@@ -1,6 +1,7 @@
 //! What a vendor sends to list or change a product, checked field by field into a [`Product`]
 //! that cannot be invalid: cars describe their vehicle, years and mileages are plausible, prices
-//! are positive EGP, images are https, locations are in one of the 27 governorates.
+//! are positive EGP, images are public https URLs or the vendor's own checked photos (`upload:<id>`,
+//! which become their renditions' URLs), locations are in one of the 27 governorates.
 
 use serde::Deserialize;
 
@@ -11,6 +12,8 @@ use crate::clock::Timestamp;
 use crate::error::{ApiError, FieldErrors};
 use crate::fields::text;
 use crate::ids::UserId;
+use crate::media::MediaUrls;
+use crate::media::upload::{IMAGE_WIDTH, THUMBNAIL_WIDTH, UploadUse, upload_reference};
 use crate::money::Money;
 
 pub const MAX_IMAGES: usize = 20;
@@ -53,7 +56,16 @@ pub struct ProductPatch {
 }
 
 impl ProductRequest {
-    pub fn into_product(self, vendor: UserId, now: Timestamp) -> Result<Product, ApiError> {
+    /// The product, and the uploads its images use (which the write claims).
+    pub fn into_product(
+        self,
+        vendor: UserId,
+        now: Timestamp,
+        media: &MediaUrls,
+    ) -> Result<(Product, Vec<UploadUse>), ApiError> {
+        let mut errors = FieldErrors::default();
+        let (images, thumbnails) = gallery(&self.images, media, &mut errors);
+        let uploads = image_uploads(&self.images);
         let product = Product {
             id: ProductId::new(),
             vendor_id: vendor.to_string(),
@@ -64,7 +76,8 @@ impl ProductRequest {
             condition: self.condition,
             stock: self.stock,
             status: ProductStatus::Active,
-            images: self.images,
+            images,
+            thumbnails,
             location: self.location,
             vehicle: self.vehicle,
             part: self.part,
@@ -72,14 +85,26 @@ impl ProductRequest {
             updated_at: now,
             version: 1,
         };
-        checked(product, now)
+        Ok((checked(product, now, errors)?, uploads))
     }
 }
 
 impl ProductPatch {
-    /// `current` with this patch applied, checked whole, one version later.
-    pub fn apply(&self, current: &Product, now: Timestamp) -> Result<Product, ApiError> {
+    /// `current` with this patch applied, checked whole, one version later; and the uploads its
+    /// new images use.
+    pub fn apply(
+        &self,
+        current: &Product,
+        now: Timestamp,
+        media: &MediaUrls,
+    ) -> Result<(Product, Vec<UploadUse>), ApiError> {
         let (current, patch) = (current.clone(), self.clone());
+        let mut errors = FieldErrors::default();
+        let (images, thumbnails) = match &patch.images {
+            Some(entries) => gallery(entries, media, &mut errors),
+            None => (current.images.clone(), current.thumbnails.clone()),
+        };
+        let uploads = patch.images.as_deref().map(image_uploads).unwrap_or_default();
         let product = Product {
             category_id: patch.category_id.unwrap_or(current.category_id),
             title: patch.title.unwrap_or(current.title),
@@ -87,7 +112,8 @@ impl ProductPatch {
             price: patch.price.unwrap_or(current.price),
             condition: patch.condition.unwrap_or(current.condition),
             stock: patch.stock.unwrap_or(current.stock),
-            images: patch.images.unwrap_or(current.images),
+            images,
+            thumbnails,
             location: patch.location.unwrap_or(current.location),
             vehicle: patch.vehicle.or(current.vehicle),
             part: patch.part.or(current.part),
@@ -95,13 +121,40 @@ impl ProductPatch {
             version: current.version + 1,
             ..current
         };
-        checked(product, now)
+        Ok((checked(product, now, errors)?, uploads))
     }
 }
 
-/// Every rule a listed product obeys; text is trimmed; the status follows the stock.
-fn checked(mut p: Product, now: Timestamp) -> Result<Product, ApiError> {
-    let mut errors = FieldErrors::default();
+/// A product's images as sent, each a public https URL or `upload:<id>` of a photo of the
+/// vendor's: what the product shows as its images and thumbnails (an outside URL is its own
+/// thumbnail).
+fn gallery(entries: &[String], media: &MediaUrls, errors: &mut FieldErrors) -> (Vec<String>, Vec<String>) {
+    if entries.is_empty() || entries.len() > MAX_IMAGES {
+        errors.push("images", format!("must hold 1 to {MAX_IMAGES} images"));
+    }
+    let mut shown = (Vec::with_capacity(entries.len()), Vec::with_capacity(entries.len()));
+    for (i, entry) in entries.iter().enumerate() {
+        if let Some(id) = upload_reference(entry) {
+            shown.0.push(media.rendition(id, IMAGE_WIDTH));
+            shown.1.push(media.rendition(id, THUMBNAIL_WIDTH));
+        } else if is_https_url(entry) {
+            shown.0.push(entry.clone());
+            shown.1.push(entry.clone());
+        } else {
+            errors.push(format!("images[{i}]"), "must be an https URL of at most 2048 characters or `upload:<id>`");
+        }
+    }
+    shown
+}
+
+fn image_uploads(entries: &[String]) -> Vec<UploadUse> {
+    let uploads = entries.iter().enumerate().filter_map(|(i, e)| upload_reference(e).map(|id| (i, id)));
+    uploads.map(|(i, id)| UploadUse { field: format!("images[{i}]"), id }).collect()
+}
+
+/// Every rule a listed product obeys, adding to `errors` found before; text is trimmed; the status
+/// follows the stock.
+fn checked(mut p: Product, now: Timestamp, mut errors: FieldErrors) -> Result<Product, ApiError> {
     let this_year = now.as_offset_date_time().year() as u16;
     if !category::is_standard(&p.category_id) {
         errors.push("categoryId", "is not a known category id");
@@ -117,14 +170,6 @@ fn checked(mut p: Product, now: Timestamp) -> Result<Product, ApiError> {
     }
     if p.stock > MAX_STOCK {
         errors.push("stock", format!("must be at most {MAX_STOCK}"));
-    }
-    if p.images.is_empty() || p.images.len() > MAX_IMAGES {
-        errors.push("images", format!("must hold 1 to {MAX_IMAGES} image URLs"));
-    }
-    for (i, url) in p.images.iter().enumerate() {
-        if !is_https_url(url) {
-            errors.push(format!("images[{i}]"), "must be an https URL of at most 2048 characters");
-        }
     }
     if let Some(city) = errors.take(text("location.city", &p.location.city, 2, 60)) {
         p.location.city = city;

@@ -20,6 +20,7 @@ use crate::db::attributes::{Item, pk, s};
 use crate::db::index_page::IndexPage;
 use crate::db::read::get_consistent;
 use crate::db::transaction;
+use crate::db::uploads::{Claim, write_claiming};
 use crate::error::{ApiError, Conflict};
 use crate::ids::{ApplicationId, UserId};
 use crate::tables::Table;
@@ -66,7 +67,9 @@ impl ApplicationRepo {
     }
 
     /// Stores a new pending application; 409 `application_exists` if the applicant has one open.
-    pub async fn submit(&self, application: &VendorApplication) -> Result<(), ApiError> {
+    /// Stores a new application, one open per applicant, with the documents it uses claimed in
+    /// the same transaction.
+    pub async fn submit(&self, application: &VendorApplication, claims: &[Claim]) -> Result<(), ApiError> {
         let mut guard = guard_key(application.applicant_id);
         guard.insert("applicationId".into(), s(application.id));
         let stored =
@@ -80,7 +83,7 @@ impl ApplicationRepo {
                 .map(|p| TransactWriteItem::builder().put(p).build())
                 .map_err(ApiError::internal)
         };
-        match transaction::write(&self.client, vec![put(guard)?, put(stored)?]).await {
+        match write_claiming(&self.client, vec![put(guard)?, put(stored)?], claims).await {
             Ok(()) => Ok(()),
             Err(e) if e.failed_at(0) => Err(ApiError::Conflict(Conflict::ApplicationExists)),
             Err(e) => Err(e.into()),

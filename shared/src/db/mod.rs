@@ -27,6 +27,7 @@ mod read;
 pub mod sessions;
 pub mod stock;
 pub mod transaction;
+pub mod uploads;
 pub mod users;
 pub mod vendors;
 
@@ -49,6 +50,7 @@ pub use products::ProductRepo;
 pub use rate_limits::RateLimiter;
 pub use sessions::SessionRepo;
 pub use stock::StockRepo;
+pub use uploads::UploadRepo;
 pub use users::UserRepo;
 pub use vendors::VendorRepo;
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::KeysAndAttributes;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
 
 use crate::catalog::product::{Product, ProductId};
 use crate::config::ConfigError;
@@ -10,6 +10,7 @@ use crate::db::Database;
 use crate::db::attributes::{Item, n, s};
 use crate::db::error::is_condition_failure;
 use crate::db::read::get_consistent;
+use crate::db::uploads::{Claim, write_claiming};
 use crate::error::ApiError;
 use crate::retry::Backoff;
 use crate::tables::Table;
@@ -77,20 +78,39 @@ impl ProductRepo {
     }
 
     /// Stores a new product.
-    pub async fn create(&self, product: &Product) -> Result<(), ApiError> {
-        self.client
-            .put_item()
+    /// Lists a new product, with the uploads its images use claimed in the same transaction.
+    pub async fn create(&self, product: &Product, claims: &[Claim]) -> Result<(), ApiError> {
+        let item = serde_dynamo::to_item(product)?;
+        if claims.is_empty() {
+            let put = self.client.put_item().table_name(&self.table).set_item(Some(item));
+            put.condition_expression("attribute_not_exists(id)").send().await?;
+            return Ok(());
+        }
+        let put = Put::builder()
             .table_name(&self.table)
-            .set_item(Some(serde_dynamo::to_item(product)?))
-            .condition_expression("attribute_not_exists(id)")
-            .send()
-            .await?;
-        Ok(())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(id)");
+        let items = vec![TransactWriteItem::builder().put(put.build().map_err(ApiError::internal)?).build()];
+        Ok(write_claiming(&self.client, items, claims).await?)
     }
 
     /// Replaces the product if it is still at `expected_version`; 412 `precondition_failed` if
     /// someone changed it since it was read.
-    pub async fn replace(&self, product: &Product, expected_version: u64) -> Result<(), ApiError> {
+    pub async fn replace(&self, product: &Product, expected_version: u64, claims: &[Claim]) -> Result<(), ApiError> {
+        if !claims.is_empty() {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(serde_dynamo::to_item(product)?))
+                .condition_expression("version = :expected")
+                .expression_attribute_values(":expected", n(expected_version))
+                .build()
+                .map_err(ApiError::internal)?;
+            return match write_claiming(&self.client, vec![TransactWriteItem::builder().put(put).build()], claims).await
+            {
+                Err(error) if error.failed_at(0) => Err(ApiError::PreconditionFailed),
+                other => Ok(other?),
+            };
+        }
         let result = self
             .client
             .put_item()

@@ -109,6 +109,7 @@ mod tests {
             stock,
             status: if stock == 0 { ProductStatus::SoldOut } else { ProductStatus::Active },
             images: vec![],
+            thumbnails: vec![],
             location: Location { governorate: Governorate::Cairo, city: "Nasr City".into() },
             vehicle: None,
             part: None,

@@ -27,4 +27,8 @@ pub mod sign_in;
 pub mod sign_out;
 pub mod tally;
 pub mod token_refresh;
+#[cfg(all(feature = "media", feature = "imaging"))]
+pub mod upload_check;
+#[cfg(feature = "media")]
+pub mod upload_desk;
 pub mod vendor_approval;

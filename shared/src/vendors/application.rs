@@ -7,7 +7,8 @@ use crate::catalog::governorate::Governorate;
 use crate::clock::Timestamp;
 use crate::error::{ApiError, FieldError, FieldErrors};
 use crate::fields::{digits, text};
-use crate::ids::{ApplicationId, UserId};
+use crate::ids::{ApplicationId, UploadId, UserId};
+use crate::media::upload::{UploadUse, upload_reference};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,11 +93,23 @@ pub struct VendorApplication {
     pub tax_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The applicant's documents (the commercial register, a tax card): checked uploads, read
+    /// through `GET /api/vendor-applications/{id}/documents/{uploadId}`.
+    #[serde(default)]
+    pub documents: Vec<UploadId>,
     pub status: ApplicationStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<DecisionRecord>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl VendorApplication {
+    /// The uploads the application uses, for the write that claims them.
+    pub fn document_uses(&self) -> Vec<UploadUse> {
+        let documents = self.documents.iter().enumerate();
+        documents.map(|(i, id)| UploadUse { field: format!("documents[{i}]"), id: *id }).collect()
+    }
 }
 
 /// `POST /api/vendor-applications`, as sent.
@@ -115,7 +128,12 @@ pub struct ApplicationRequest {
     tax_id: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    documents: Vec<String>,
 }
+
+/// At most this many documents per application.
+pub const MAX_DOCUMENTS: usize = 5;
 
 impl ApplicationRequest {
     /// The application `applicant` submits, checked field by field.
@@ -130,6 +148,7 @@ impl ApplicationRequest {
         // Egyptian tax registration numbers have nine digits (often written 123-456-789).
         let tax_id = self.tax_id.map(|t| errors.take(digits("taxId", &t, 9, 9)));
         let description = self.description.map(|d| errors.take(text("description", &d, 1, 2000)));
+        let documents = documents(&self.documents, &mut errors);
         if !errors.is_empty() {
             return errors.finish(|| unreachable!());
         }
@@ -145,12 +164,29 @@ impl ApplicationRequest {
             commercial_register: commercial_register.flatten(),
             tax_id: tax_id.flatten(),
             description: description.flatten(),
+            documents,
             status: ApplicationStatus::Pending,
             decision: None,
             created_at: now,
             updated_at: now,
         })
     }
+}
+
+/// `documents` as sent: at most [`MAX_DOCUMENTS`] distinct `upload:<id>`.
+fn documents(entries: &[String], errors: &mut FieldErrors) -> Vec<UploadId> {
+    if entries.len() > MAX_DOCUMENTS {
+        errors.push("documents", format!("must hold at most {MAX_DOCUMENTS} documents"));
+    }
+    let mut ids = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.iter().enumerate() {
+        match upload_reference(entry) {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => errors.push(format!("documents[{i}]"), "names a document already listed"),
+            None => errors.push(format!("documents[{i}]"), "must be `upload:<id>`"),
+        }
+    }
+    ids
 }
 
 /// `POST /api/vendor-applications/{id}/decision`, as sent.
