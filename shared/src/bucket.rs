@@ -95,11 +95,9 @@ impl MediaBucket {
         if size > limit {
             return Ok(Fetched::TooBig(size));
         }
-        let body = object.body.collect().await.map_err(|e| ApiError::Unavailable {
-            retry_after_secs: {
-                tracing::warn!(error = %e, "reading an object failed");
-                1
-            },
+        let body = object.body.collect().await.map_err(|error| {
+            tracing::warn!(%error, "reading an object failed");
+            ApiError::Unavailable { retry_after_secs: 1 }
         })?;
         Ok(Fetched::Bytes(body.to_vec()))
     }
