@@ -52,6 +52,9 @@ pub fn attributed(function: Arc<str>, role: Role) -> Role {
         Role::Objects(handler) => Role::Objects(Arc::new(move |event| {
             Box::pin(as_function(Arc::clone(&function), handler(event))) as BoxFuture<'static, _>
         })),
+        Role::Socket(handler) => Role::Socket(Arc::new(move |event| {
+            Box::pin(as_function(Arc::clone(&function), handler(event))) as BoxFuture<'static, _>
+        })),
         Role::DeploymentSeed => Role::DeploymentSeed,
     }
 }

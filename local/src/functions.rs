@@ -9,6 +9,7 @@ use lambda_http::{Body, Request, Response};
 use shared::config::ConfigError;
 use shared::http::{Endpoint, serve};
 use shared::object_events::{ObjectEvent, ObjectTrigger};
+use shared::sockets::{SocketEvent, SocketResponse, SocketRoute};
 use shared::streams::Trigger;
 use shared::{ApiError, App};
 
@@ -17,6 +18,8 @@ use crate::streams::StreamHandler;
 pub type HttpHandler = Arc<dyn Fn(Request) -> BoxFuture<'static, Response<Body>> + Send + Sync>;
 /// An S3 trigger: `Err` is a failed invocation, which Lambda retries.
 pub type ObjectHandler = Arc<dyn Fn(ObjectEvent) -> BoxFuture<'static, Result<(), ApiError>> + Send + Sync>;
+/// A route of the WebSocket API: its answer's status decides only whether `$connect` is accepted.
+pub type SocketHandler = Arc<dyn Fn(SocketEvent) -> BoxFuture<'static, SocketResponse> + Send + Sync>;
 
 /// What the runner does with a function of template.yaml.
 pub enum Role {
@@ -26,6 +29,8 @@ pub enum Role {
     Stream(StreamHandler),
     /// Invoked with its bucket's object-created events.
     Objects(ObjectHandler),
+    /// Invoked for its routes of the WebSocket API.
+    Socket(SocketHandler),
     /// The deploy-time category seed; the runner seeds at start instead.
     DeploymentSeed,
 }
@@ -51,6 +56,14 @@ fn objects<T: ObjectTrigger>(trigger: Result<T, ConfigError>) -> Result<Role, Co
     Ok(Role::Objects(Arc::new(move |event| {
         let trigger = Arc::clone(&trigger);
         Box::pin(async move { shared::object_events::process(trigger.as_ref(), &event).await })
+    })))
+}
+
+fn socket<R: SocketRoute>(route: Result<R, ConfigError>) -> Result<Role, ConfigError> {
+    let route = Arc::new(route?);
+    Ok(Role::Socket(Arc::new(move |event| {
+        let route = Arc::clone(&route);
+        Box::pin(async move { shared::sockets::process(route.as_ref(), &event).await })
     })))
 }
 

@@ -252,6 +252,8 @@ impl Marketplace {
                         handler: Arc::clone(&handler),
                     }))
                 }
+                // Served by the WebSocket gateway (`crate::sockets`), by route key.
+                Role::Socket(_handler) => {}
                 Role::DeploymentSeed => {}
             }
         }

@@ -35,6 +35,9 @@ pub struct App {
     /// Added to every S3 client built (the local runner records what each function does).
     #[cfg(feature = "media")]
     s3_interceptors: Vec<aws_smithy_runtime_api::client::interceptors::SharedInterceptor>,
+    /// Added to every `@connections` client built (the same, for the WebSocket API).
+    #[cfg(feature = "live")]
+    connections_interceptors: Vec<aws_smithy_runtime_api::client::interceptors::SharedInterceptor>,
 }
 
 impl std::fmt::Debug for App {
@@ -90,6 +93,8 @@ impl App {
             sdk: aws.clone(),
             #[cfg(feature = "media")]
             s3_interceptors: Vec::new(),
+            #[cfg(feature = "live")]
+            connections_interceptors: Vec::new(),
         }
     }
 
@@ -120,6 +125,16 @@ impl App {
         interceptor: aws_smithy_runtime_api::client::interceptors::SharedInterceptor,
     ) -> Self {
         self.s3_interceptors.push(interceptor);
+        self
+    }
+
+    /// The same clients, with `interceptor` on every `@connections` client built from now on.
+    #[cfg(feature = "live")]
+    pub fn with_connections_interceptor(
+        mut self,
+        interceptor: aws_smithy_runtime_api::client::interceptors::SharedInterceptor,
+    ) -> Self {
+        self.connections_interceptors.push(interceptor);
         self
     }
 
@@ -179,6 +194,19 @@ impl App {
             s3.push_interceptor(interceptor.clone());
         }
         aws_sdk_s3::Client::from_conf(s3.build())
+    }
+
+    /// A client of the WebSocket API's `@connections` at `CONNECTIONS_ENDPOINT`: call it once, at init.
+    #[cfg(feature = "live")]
+    pub fn connections_client(&self) -> Result<aws_sdk_apigatewaymanagement::Client, ConfigError> {
+        let endpoint = self.config.require(vars::CONNECTIONS_ENDPOINT)?;
+        let mut config = aws_sdk_apigatewaymanagement::config::Builder::from(&self.sdk)
+            .timeout_config(timeouts())
+            .endpoint_url(endpoint);
+        for interceptor in &self.connections_interceptors {
+            config.push_interceptor(interceptor.clone());
+        }
+        Ok(aws_sdk_apigatewaymanagement::Client::from_conf(config.build()))
     }
 
     /// The public addresses of photo renditions.

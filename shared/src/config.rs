@@ -64,6 +64,9 @@ pub mod vars {
     /// Where the public renditions are served: the CloudFront distribution's `https://` address in
     /// AWS, the runner's `/_local/media` locally.
     pub const MEDIA_BASE_URL: &str = "MEDIA_BASE_URL";
+    /// The WebSocket API's `@connections` endpoint (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`
+    /// in AWS, the runner's `/_local/ws` locally).
+    pub const CONNECTIONS_ENDPOINT: &str = "CONNECTIONS_ENDPOINT";
 
     pub const ALL: &[&str] = &[
         DYNAMODB_ENDPOINT,
@@ -87,6 +90,7 @@ pub mod vars {
         S3_ENDPOINT,
         MEDIA_BUCKET,
         MEDIA_BASE_URL,
+        CONNECTIONS_ENDPOINT,
     ];
     /// Never printed, not even in a Debug of the configuration.
     pub const SECRET: &[&str] = &[CURSOR_SECRET, JWT_PRIVATE_KEY, PAYMOB_SECRET_KEY, PAYMOB_HMAC_SECRET];

@@ -11,7 +11,7 @@
 //!    SDK; [`gateways`], the payment gateways' clients over HTTPS.
 //! 4. Services: [`services`], what combines stores and publishers.
 //! 5. Edges: [`http`] (requests → domain, errors → problem+json), [`streams`] and [`object_events`]
-//!    (the triggers' events), [`app`] (clients
+//!    (the triggers' events), [`sockets`] (the WebSocket routes' events), [`app`] (clients
 //!    built once), [`lambda`] (the runtime loop), [`telemetry`].
 
 pub mod accounts;
@@ -43,6 +43,7 @@ pub mod params;
 pub mod payments;
 pub mod retry;
 pub mod services;
+pub mod sockets;
 #[cfg(feature = "notifications")]
 pub mod sns;
 pub mod streams;

@@ -20,6 +20,8 @@ pub enum Table {
     Analytics,
     Payments,
     Uploads,
+    Conversations,
+    Connections,
 }
 
 impl Table {
@@ -40,6 +42,8 @@ impl Table {
         Table::Analytics,
         Table::Payments,
         Table::Uploads,
+        Table::Conversations,
+        Table::Connections,
     ];
 
     pub fn env_var(self) -> &'static str {
@@ -60,6 +64,8 @@ impl Table {
             Self::Analytics => "ANALYTICS_TABLE",
             Self::Payments => "PAYMENTS_TABLE",
             Self::Uploads => "UPLOADS_TABLE",
+            Self::Conversations => "CONVERSATIONS_TABLE",
+            Self::Connections => "CONNECTIONS_TABLE",
         }
     }
 
@@ -81,6 +87,8 @@ impl Table {
             Self::Analytics => "AnalyticsTable",
             Self::Payments => "PaymentsTable",
             Self::Uploads => "UploadsTable",
+            Self::Conversations => "ConversationsTable",
+            Self::Connections => "ConnectionsTable",
         }
     }
 }

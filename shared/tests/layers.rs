@@ -22,7 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("domain", &["accounts", "analytics", "catalog", "vendors", "orders", "payments", "notify", "media"]),
     ("stores", &["db", "sns", "bucket", "gateways"]),
     ("services", &["services"]),
-    ("edges", &["http", "streams", "object_events", "app", "lambda", "telemetry"]),
+    ("edges", &["http", "streams", "object_events", "sockets", "app", "lambda", "telemetry"]),
 ];
 
 /// What the crate root re-exports, by the module it comes from.
