@@ -48,7 +48,10 @@ pub async fn ensure_installed(data_dir: &Path) -> Result<PathBuf, MotoError> {
     let lock = venv.join("install.lock");
     install_once(&lock, installed, || async {
         eprintln!("Installing moto server ({MOTO}) into {} ...", venv.display());
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv)).await.map_err(failed)?;
+        // `venv` refuses a path that is a symbolic link (the contract run links its data
+        // directory's `python` to the checkout's): it is given the directory linked to.
+        let real = std::fs::canonicalize(&venv).unwrap_or_else(|_| venv.clone());
+        run(Command::new("python3").arg("-m").arg("venv").arg(&real)).await.map_err(failed)?;
         run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", MOTO]))
             .await
             .map_err(failed)?;
