@@ -377,6 +377,9 @@ fn local_variable(name: &str, function: Option<&Function>, local: &Local<'_>) ->
     if name == vars::S3_ENDPOINT && uses_s3 {
         return Some(s3::endpoint(url));
     }
+    if name == vars::CONNECTIONS_ENDPOINT && function.environment.contains_key(vars::CONNECTIONS_ENDPOINT) {
+        return Some(format!("{url}/_local/ws"));
+    }
     if name == vars::MEDIA_BASE_URL && function.environment.contains_key(vars::MEDIA_BASE_URL) {
         return Some(format!("{url}{}", s3::MEDIA_PATH.trim_end_matches('/')));
     }

@@ -209,6 +209,21 @@ impl App {
         Ok(aws_sdk_apigatewaymanagement::Client::from_conf(config.build()))
     }
 
+    /// What reaches users' open WebSocket connections, over this function's `@connections` client
+    /// and connections table: call it once, at init.
+    #[cfg(feature = "live")]
+    pub fn live(&self) -> Result<crate::services::live::Live, ConfigError> {
+        let connections = crate::db::ConnectionRepo::new(&self.database())?;
+        Ok(crate::services::live::Live::new(connections, self.connections_api()?, Arc::clone(&self.clock)))
+    }
+
+    /// The WebSocket API's `@connections`, for a function that only answers the connection it
+    /// was invoked for: call it once, at init.
+    #[cfg(feature = "live")]
+    pub fn connections_api(&self) -> Result<crate::connections_api::ConnectionsApi, ConfigError> {
+        Ok(crate::connections_api::ConnectionsApi::new(self.connections_client()?))
+    }
+
     /// The public addresses of photo renditions.
     pub fn media_urls(&self) -> Result<crate::media::MediaUrls, ConfigError> {
         self.config.require(vars::MEDIA_BASE_URL).map(crate::media::MediaUrls::new)

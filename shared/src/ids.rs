@@ -101,3 +101,11 @@ impl NotificationId {
         Self(ulid::Ulid::from_parts(at.unix_millis() as u64, random))
     }
 }
+ulid_id!(
+    /// A conversation between a buyer and the seller of a product.
+    ConversationId
+);
+ulid_id!(
+    /// A message in a conversation; a conversation's messages are in id order.
+    MessageId
+);

@@ -11,6 +11,7 @@ use crate::App;
 use crate::config::ConfigError;
 use crate::http::{Endpoint, serve};
 use crate::object_events::{ObjectEvent, ObjectTrigger};
+use crate::sockets::{SocketEvent, SocketRoute};
 use crate::streams::{StreamEvent, Trigger, process};
 
 pub type Error = lambda_runtime::Error;
@@ -41,6 +42,16 @@ pub async fn serve_objects<T: ObjectTrigger>(build: fn(&App) -> Result<T, Config
     lambda_runtime::run(service_fn(move |event: LambdaEvent<ObjectEvent>| {
         let trigger = Arc::clone(&trigger);
         async move { crate::object_events::process(trigger.as_ref(), &event.payload).await.map_err(Error::from) }
+    }))
+    .await
+}
+
+/// Runs a route of the WebSocket API built by `build`.
+pub async fn serve_socket<R: SocketRoute>(build: fn(&App) -> Result<R, ConfigError>) -> Result<(), Error> {
+    let route = Arc::new(build(&cold_start().await)?);
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<SocketEvent>| {
+        let route = Arc::clone(&route);
+        async move { Ok::<_, Error>(crate::sockets::process(route.as_ref(), &event.payload).await) }
     }))
     .await
 }

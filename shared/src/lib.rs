@@ -5,9 +5,9 @@
 //!
 //! 1. Values: [`ids`], [`money`], [`clock`], [`calendar`], [`error`], [`fields`], [`params`], [`tables`],
 //!    [`config`], [`cursor`], [`etag`], [`retry`], [`metrics`]. No I/O, no HTTP.
-//! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`payments`], [`media`], [`notify`]: types
+//! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`payments`], [`media`], [`notify`], [`conversations`]: types
 //!    that parse on construction, and pure rules. No AWS SDK, no `lambda_http`.
-//! 3. Stores: [`db`] (one module per table), [`sns`] and [`bucket`] (the media bucket), over the AWS
+//! 3. Stores: [`db`] (one module per table), [`sns`], [`bucket`] (the media bucket) and `connections_api` (the WebSocket API's `@connections`), over the AWS
 //!    SDK; [`gateways`], the payment gateways' clients over HTTPS.
 //! 4. Services: [`services`], what combines stores and publishers.
 //! 5. Edges: [`http`] (requests → domain, errors → problem+json), [`streams`] and [`object_events`]
@@ -23,6 +23,9 @@ pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod config;
+#[cfg(feature = "live")]
+pub mod connections_api;
+pub mod conversations;
 pub mod cursor;
 pub mod db;
 pub mod error;
@@ -43,9 +46,9 @@ pub mod params;
 pub mod payments;
 pub mod retry;
 pub mod services;
-pub mod sockets;
 #[cfg(feature = "notifications")]
 pub mod sns;
+pub mod sockets;
 pub mod streams;
 pub mod tables;
 pub mod telemetry;

@@ -10,6 +10,8 @@ pub use aws_lambda_events::event::apigw::{
     ApiGatewayProxyResponse as SocketResponse, ApiGatewayWebsocketProxyRequest as SocketEvent,
 };
 
+use crate::conversations::ConnectionId;
+use crate::conversations::frames::ServerFrame;
 use crate::error::ApiError;
 
 pub trait SocketRoute: Send + Sync + 'static {
@@ -18,7 +20,10 @@ pub trait SocketRoute: Send + Sync + 'static {
 
 /// Runs `route` for one event: 200, or the status of its error (logged once here).
 pub async fn process<R: SocketRoute>(route: &R, event: &SocketEvent) -> SocketResponse {
-    let status = match route.handle(event).await {
+    // Boxed (and type-erased) so a route's deep future does not nest inside the runtime's.
+    let handled: std::pin::Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + '_>> =
+        Box::pin(route.handle(event));
+    let status = match handled.await {
         Ok(()) => 200,
         Err(error) => {
             let status = error.status().as_u16();
@@ -37,6 +42,24 @@ pub async fn process<R: SocketRoute>(route: &R, event: &SocketEvent) -> SocketRe
 }
 
 /// The id of the connection an event is about.
-pub fn connection_id(event: &SocketEvent) -> Result<&str, ApiError> {
-    event.request_context.connection_id.as_deref().ok_or_else(|| ApiError::internal("socket event without a connection id"))
+pub fn connection_id(event: &SocketEvent) -> Result<ConnectionId, ApiError> {
+    let id = event.request_context.connection_id.as_deref().unwrap_or_default();
+    id.parse().map_err(|_| ApiError::internal("a socket event without a connection id"))
+}
+
+/// The text of the frame a MESSAGE event carries.
+pub fn frame(event: &SocketEvent) -> &str {
+    event.body.as_deref().unwrap_or_default()
+}
+
+/// The error frame that answers a client frame that failed with `error`: the `code` an HTTP
+/// request would have got, and its message (never internals: a 500's says only that it failed).
+pub fn refusal(client_message_id: Option<String>, error: &ApiError) -> ServerFrame {
+    let detail = match error {
+        ApiError::Validation(errors) => {
+            errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    };
+    ServerFrame::Error { client_message_id, code: error.code().to_owned(), detail }
 }

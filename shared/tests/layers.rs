@@ -19,8 +19,11 @@ const LAYERS: &[(&str, &[&str])] = &[
             "retry", "metrics",
         ],
     ),
-    ("domain", &["accounts", "analytics", "catalog", "vendors", "orders", "payments", "notify", "media"]),
-    ("stores", &["db", "sns", "bucket", "gateways"]),
+    (
+        "domain",
+        &["accounts", "analytics", "catalog", "vendors", "orders", "payments", "notify", "media", "conversations"],
+    ),
+    ("stores", &["db", "sns", "bucket", "connections_api", "gateways"]),
     ("services", &["services"]),
     ("edges", &["http", "streams", "object_events", "sockets", "app", "lambda", "telemetry"]),
 ];

@@ -11,6 +11,7 @@ mod accounts_tokens;
 mod admin_cli;
 mod analytics;
 mod categories;
+mod conversations;
 mod cursors;
 mod faults;
 mod free_text;

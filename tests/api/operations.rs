@@ -158,10 +158,12 @@ fn every_function_has_its_errors_and_throttles_watched_and_every_trigger_its_lag
         assert_eq!(watched_once, every, "every function's {metric}");
     }
 
-    // Every trigger's lag, in one of two alarms: 5 minutes behind in general, 2 for the payment
-    // triggers (a checkout left unexpired keeps its stock, a refund waits).
+    // Every trigger's lag, in one of three alarms: 5 minutes behind in general, 2 for the payment
+    // triggers (a checkout left unexpired keeps its stock, a refund waits), 1 for the live ones.
     let mut triggers = BTreeSet::new();
-    for (id, behind) in [("TriggerLagAlarm", 300_000), ("PaymentTriggersLagAlarm", 120_000)] {
+    for (id, behind) in
+        [("TriggerLagAlarm", 300_000), ("PaymentTriggersLagAlarm", 120_000), ("LiveTriggersLagAlarm", 60_000)]
+    {
         let lag = resource(&template, id);
         assert_notifies_alerts(id, lag);
         assert_eq!(lag["Properties"]["Threshold"], behind, "{id}");

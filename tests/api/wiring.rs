@@ -210,7 +210,7 @@ fn each_function_is_granted_exactly_the_resources_it_is_given_and_never_a_scan()
     }
 }
 
-/// A function carries the SSM, SNS and S3 clients, the image codecs and the payment gateway's HTTPS client only when
+/// A function carries the SSM, SNS, S3 and `@connections` clients, the image codecs and the payment gateway's HTTPS client only when
 /// built with the `shared` features that compile them in; each binary must have exactly those its template environment needs (a missing
 /// one fails its cold start or its first notification in AWS, an extra one costs size and start).
 #[test]
@@ -225,6 +225,10 @@ fn each_function_is_built_with_exactly_the_clients_its_environment_needs() {
         }
         if function.environment.contains_key("PAYMOB_BASE_URL") {
             needed.insert("payments".to_owned());
+        }
+        // The `@connections` client, for what posts to WebSocket connections.
+        if function.environment.contains_key("CONNECTIONS_ENDPOINT") {
+            needed.insert("live".to_owned());
         }
         // The S3 client for the bucket it names or is told by its events; the image codecs for
         // what checks the photos that arrive.

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod products;
+pub mod sockets;
 pub mod streams;
 pub mod uploads;
 pub mod vendors;

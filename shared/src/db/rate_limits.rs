@@ -46,6 +46,10 @@ pub const MESSAGES_FROM_ADDRESS: Limit = Limit { name: "messages-address", max: 
 /// stops noise, not guessing.
 pub const PASSWORD_RESETS: Limit = Limit { name: "reset", max: 30, window: Duration::from_secs(15 * 60) };
 
+/// Chat messages sent per user per minute (over HTTP and the socket together): a person types
+/// far fewer; a script sending more is flooding someone.
+pub const MESSAGES_SENT: Limit = Limit { name: "messages-sent", max: 30, window: Duration::from_secs(60) };
+
 #[derive(Clone)]
 pub struct RateLimiter {
     client: aws_sdk_dynamodb::Client,

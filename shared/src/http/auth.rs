@@ -33,6 +33,12 @@ impl Authenticator {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim())
             .ok_or(ApiError::Unauthorized)?;
+        self.caller_of(token)
+    }
+
+    /// The caller an access token names (a WebSocket `$connect` carries it in the query string:
+    /// browsers cannot set headers on a socket).
+    pub fn caller_of(&self, token: &str) -> Result<Caller, ApiError> {
         let claims = self.verifier.verify(token, self.clock.now())?;
         Ok(Caller {
             user_id: claims.sub,

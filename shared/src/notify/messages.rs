@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use crate::accounts::{Channel, SecretToken, User};
+use crate::conversations::{Conversation, Message};
 use crate::ids::UserId;
 use crate::money::Money;
 use crate::notify::{Notification, NotificationType};
@@ -179,6 +180,22 @@ pub fn payment_status_changed(order: &Order) -> Notification {
         format!("Payment for order {} {payment} – تحديث حالة الدفع", order.id),
         format!("The payment for your order {} is now {payment}.", order.id),
     )
+}
+
+/// A message to someone with no open connection, about the conversation it is in (at most one
+/// such notice per conversation per 10 minutes: the rest wait in the conversation).
+pub fn chat_message(conversation: &Conversation, message: &Message) -> Notification {
+    let recipient = conversation.other_than(message.sender_id);
+    Notification {
+        id: None,
+        kind: NotificationType::ChatMessage,
+        to: recipient.to_string(),
+        user_id: Some(recipient),
+        channels: Channel::ALL.to_vec(),
+        subject: format!("New message about {} – رسالة جديدة", conversation.product_title),
+        body: message.preview(),
+        data: json!({ "conversationId": conversation.id, "messageId": message.id, "productId": conversation.product_id }),
+    }
 }
 
 /// A change of `order` told to its buyer, with where the order and its payment now stand.

@@ -25,6 +25,7 @@ pub enum NotificationType {
     OrderStatusChanged,
     PaymentStatusChanged,
     Announcement,
+    ChatMessage,
 }
 
 impl NotificationType {
@@ -40,6 +41,7 @@ impl NotificationType {
             Self::OrderStatusChanged => "order_status_changed",
             Self::PaymentStatusChanged => "payment_status_changed",
             Self::Announcement => "announcement",
+            Self::ChatMessage => "chat_message",
         }
     }
 }

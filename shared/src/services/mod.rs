@@ -9,8 +9,12 @@ pub mod admin_bootstrap;
 pub mod announcement_delivery;
 pub mod announcer;
 pub mod catalog_index;
+#[cfg(feature = "live")]
+pub mod chat;
 pub mod checkout;
 pub mod email_verification;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod login_attempts;
 pub mod notifier;
 pub mod order_moves;
@@ -18,6 +22,8 @@ pub mod passwords;
 pub mod payment_expiry;
 pub mod payment_settlement;
 pub mod product_edit;
+#[cfg(feature = "live")]
+pub mod read_receipts;
 pub mod recount;
 pub mod refunds;
 pub mod registrar;
@@ -25,6 +31,8 @@ pub mod restock;
 pub mod search_facets;
 pub mod sign_in;
 pub mod sign_out;
+#[cfg(feature = "live")]
+pub mod socket_sessions;
 pub mod tally;
 pub mod token_refresh;
 #[cfg(all(feature = "media", feature = "imaging"))]

@@ -1,0 +1,47 @@
+//! `GET /api/conversations/{id}/messages`: a conversation's messages, newest first, for its two
+//! participants only (anyone else: 404).
+
+use shared::config::ConfigError;
+use shared::conversations::Message;
+use shared::cursor::CursorCodec;
+use shared::db::ConversationRepo;
+use shared::db::index_page::Position;
+use shared::error::FieldErrors;
+use shared::http::page::Page;
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, path, query, response};
+use shared::ids::ConversationId;
+use shared::params::int_in;
+use shared::{ApiError, App};
+
+pub struct GetMessages {
+    auth: Authenticator,
+    conversations: ConversationRepo,
+    cursors: CursorCodec,
+}
+
+impl GetMessages {
+    pub fn new(app: &App) -> Result<Self, ConfigError> {
+        Ok(Self {
+            auth: Authenticator::new(app)?,
+            conversations: ConversationRepo::new(&app.database())?,
+            cursors: CursorCodec::new(app.config.cursor_secret()?),
+        })
+    }
+}
+
+impl Endpoint for GetMessages {
+    async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
+        let caller = self.auth.caller(&req)?;
+        let id: ConversationId = path::id(&req, "id")?;
+        let params = query::parse(&req, &["limit", "cursor"])?;
+        let mut errors = FieldErrors::default();
+        let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
+        errors.finish(|| ())?;
+        self.conversations.view(id, caller.user_id).await?.ok_or(ApiError::NotFound)?;
+        let scope = format!("messages|{id}");
+        let start = params.raw("cursor").map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
+        let (items, next) = self.conversations.messages(id, limit, start).await?;
+        let page: Page<Message> = Page { items, next_cursor: next.map(|p| self.cursors.encode(&scope, &p)) };
+        Ok(response::json(StatusCode::OK, &page))
+    }
+}

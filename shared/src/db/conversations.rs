@@ -1,0 +1,350 @@
+//! The conversations table. Under `pk = conv#<id>`: each participant's view (`sk = view#<userId>`:
+//! the conversation as they list it, with their unread count; a user is a participant exactly
+//! when their view exists), the messages (`sk = msg#<messageId>`) and each sender's
+//! `clientMessageId` claims (`sk = client#<userId>#<clientMessageId>`). `pk = pair#<buyer>#<product>`
+//! holds the one conversation of a buyer about a product; `pk = link#<userId>#<userId>` (the
+//! smaller id first) says two users share a conversation (who may see a customer's presence). A message, its claim and both views
+//! change in one transaction, so a list never shows a message that is not there, or misses one.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Timestamp;
+use crate::config::ConfigError;
+use crate::conversations::{ClientMessageId, Conversation, Message};
+use crate::db::Database;
+use crate::db::attributes::{Item, get_s, n, s};
+use crate::db::error::{applied, refused_start};
+use crate::db::index_page::{Position, checked_start, to_position};
+use crate::db::read::get_consistent;
+use crate::db::transaction;
+use crate::error::ApiError;
+use crate::ids::{ConversationId, MessageId, ProductId, UserId};
+use crate::tables::Table;
+
+const BY_PARTICIPANT: &str = "ByParticipant";
+
+#[derive(Clone, Debug)]
+pub struct ConversationRepo {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+/// What starting a conversation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Started {
+    Created,
+    /// The buyer already has a conversation about the product: this one.
+    Exists(ConversationId),
+}
+
+/// What sending a message did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sent {
+    Stored,
+    /// The sender sent this `clientMessageId` before: the message it made then.
+    Repeated(Message),
+}
+
+fn key(pk: String, sk: String) -> Item {
+    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
+}
+
+fn conversation_pk(id: ConversationId) -> String {
+    format!("conv#{id}")
+}
+
+fn view_key(id: ConversationId, user: UserId) -> Item {
+    key(conversation_pk(id), format!("view#{user}"))
+}
+
+fn claim_key(id: ConversationId, sender: UserId, client: &ClientMessageId) -> Item {
+    key(conversation_pk(id), format!("client#{sender}#{}", client.as_str()))
+}
+
+fn pair_key(buyer: UserId, product: ProductId) -> Item {
+    key(format!("pair#{buyer}#{product}"), "pair".into())
+}
+
+fn link_key(a: UserId, b: UserId) -> Item {
+    let (first, second) = if a < b { (a, b) } else { (b, a) };
+    key(format!("link#{first}#{second}"), "link".into())
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredView {
+    pk: String,
+    sk: String,
+    participant: UserId,
+    /// The id of the latest message: ULIDs sort by time, so the index lists by latest activity.
+    activity: MessageId,
+    #[serde(flatten)]
+    conversation: Conversation,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredMessage {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    message: Message,
+}
+
+impl ConversationRepo {
+    pub fn new(db: &Database) -> Result<Self, ConfigError> {
+        Ok(Self { client: db.client(), table: db.table(Table::Conversations)? })
+    }
+
+    fn put(&self, item: Item, condition: Option<&str>) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(str::to_owned));
+        Ok(TransactWriteItem::builder().put(put.build().map_err(ApiError::internal)?).build())
+    }
+
+    fn view_item(
+        &self,
+        conversation: &Conversation,
+        participant: UserId,
+        activity: MessageId,
+    ) -> Result<Item, ApiError> {
+        Ok(serde_dynamo::to_item(StoredView {
+            pk: conversation_pk(conversation.id),
+            sk: format!("view#{participant}"),
+            participant,
+            activity,
+            conversation: conversation.clone(),
+        })?)
+    }
+
+    fn message_item(&self, message: &Message) -> Result<Item, ApiError> {
+        Ok(serde_dynamo::to_item(StoredMessage {
+            pk: conversation_pk(message.conversation_id),
+            sk: format!("msg#{}", message.id),
+            message: message.clone(),
+        })?)
+    }
+
+    /// Moves `participant`'s view of the conversation to `message`; the recipient's gains an unread.
+    fn touch_view(&self, message: &Message, participant: UserId) -> Result<TransactWriteItem, ApiError> {
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(view_key(message.conversation_id, participant)))
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#at", "lastMessageAt")
+            .expression_attribute_names("#preview", "lastMessagePreview")
+            .expression_attribute_names("#activity", "activity")
+            .expression_attribute_values(":at", s(message.created_at))
+            .expression_attribute_values(":preview", s(message.preview()))
+            .expression_attribute_values(":activity", s(message.id));
+        update = if participant == message.sender_id {
+            update.update_expression("SET #at = :at, #preview = :preview, #activity = :activity")
+        } else {
+            update
+                .update_expression("SET #at = :at, #preview = :preview, #activity = :activity ADD #unread :one")
+                .expression_attribute_names("#unread", "unreadCount")
+                .expression_attribute_values(":one", n(1))
+        };
+        Ok(TransactWriteItem::builder().update(update.build().map_err(ApiError::internal)?).build())
+    }
+
+    /// Starts the buyer's conversation about a product with `first` (sent by the buyer), unless
+    /// they have one already. `conversation` is as the buyer sees it (no unread).
+    pub async fn start(&self, conversation: &Conversation, first: &Message) -> Result<Started, ApiError> {
+        let mut pair = pair_key(conversation.buyer_id, conversation.product_id);
+        pair.insert("conversationId".into(), s(conversation.id));
+        let seller_view = Conversation { unread_count: 1, ..conversation.clone() };
+        let items = vec![
+            self.put(pair, Some("attribute_not_exists(pk)"))?,
+            self.put(self.view_item(conversation, conversation.buyer_id, first.id)?, None)?,
+            self.put(self.view_item(&seller_view, conversation.seller_id, first.id)?, None)?,
+            self.put(self.message_item(first)?, Some("attribute_not_exists(pk)"))?,
+            self.put(link_key(conversation.buyer_id, conversation.seller_id), None)?,
+        ];
+        match transaction::write(&self.client, items).await {
+            Ok(()) => Ok(Started::Created),
+            Err(e) if e.failed_at(0) => {
+                let pair = pair_key(conversation.buyer_id, conversation.product_id);
+                let out = self
+                    .client
+                    .get_item()
+                    .table_name(&self.table)
+                    .set_key(Some(pair))
+                    .consistent_read(true)
+                    .send()
+                    .await?;
+                let existing = out.item.and_then(|item| get_s(&item, "conversationId"));
+                existing
+                    .map(Started::Exists)
+                    .ok_or_else(|| ApiError::internal("a conversation pair without its conversation"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether `a` and `b` are the two participants of some conversation.
+    pub async fn share_a_conversation(&self, a: UserId, b: UserId) -> Result<bool, ApiError> {
+        let out = self.client.get_item().table_name(&self.table).set_key(Some(link_key(a, b))).send().await?;
+        Ok(out.item.is_some())
+    }
+
+    /// `user`'s view of a conversation; `None` when it does not exist or they are not in it.
+    pub async fn view(&self, id: ConversationId, user: UserId) -> Result<Option<Conversation>, ApiError> {
+        let stored: Option<StoredView> = get_consistent(&self.client, &self.table, view_key(id, user)).await?;
+        Ok(stored.map(|stored| stored.conversation))
+    }
+
+    /// Stores `message` in its conversation, between `message.sender_id` and `recipient`, once per
+    /// `clientMessageId`.
+    pub async fn send(&self, message: &Message, recipient: UserId) -> Result<Sent, ApiError> {
+        let mut items = vec![self.put(self.message_item(message)?, Some("attribute_not_exists(pk)"))?];
+        if let Some(client) = &message.client_message_id {
+            let mut claim = claim_key(message.conversation_id, message.sender_id, client);
+            claim.insert("messageId".into(), s(message.id));
+            items.push(self.put(claim, Some("attribute_not_exists(pk)"))?);
+        }
+        items.push(self.touch_view(message, message.sender_id)?);
+        items.push(self.touch_view(message, recipient)?);
+        match transaction::write(&self.client, items).await {
+            Ok(()) => Ok(Sent::Stored),
+            Err(e) if message.client_message_id.is_some() && e.failed_at(1) => {
+                let client = message.client_message_id.as_ref().expect("checked above");
+                self.claimed(message.conversation_id, message.sender_id, client).await.map(Sent::Repeated)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The message a sender's `clientMessageId` claimed.
+    async fn claimed(&self, id: ConversationId, sender: UserId, client: &ClientMessageId) -> Result<Message, ApiError> {
+        let claim = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(claim_key(id, sender, client)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let message_id: MessageId = claim
+            .item
+            .and_then(|item| get_s(&item, "messageId"))
+            .ok_or_else(|| ApiError::internal("a clientMessageId claim without its message"))?;
+        let stored: Option<StoredMessage> =
+            get_consistent(&self.client, &self.table, key(conversation_pk(id), format!("msg#{message_id}"))).await?;
+        stored.map(|stored| stored.message).ok_or_else(|| ApiError::internal("a claimed message is missing"))
+    }
+
+    /// A page of a conversation's messages, newest first.
+    pub async fn messages(
+        &self,
+        id: ConversationId,
+        limit: i32,
+        start: Option<Position>,
+    ) -> Result<(Vec<Message>, Option<Position>), ApiError> {
+        let partition = conversation_pk(id);
+        let start = checked_start(start, &["pk", "sk"], ("pk", &partition))?;
+        let from_cursor = start.is_some();
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :msg)")
+            .expression_attribute_values(":pk", s(&partition))
+            .expression_attribute_values(":msg", s("msg#"))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| refused_start(e, from_cursor))?;
+        let items = out.items.unwrap_or_default().into_iter();
+        let messages = items.map(serde_dynamo::from_item::<_, StoredMessage>).map(|m| m.map(|m| m.message));
+        Ok((messages.collect::<Result<_, _>>()?, to_position(out.last_evaluated_key)))
+    }
+
+    /// A page of `user`'s conversations, latest activity first.
+    pub async fn page_for(
+        &self,
+        user: UserId,
+        limit: i32,
+        start: Option<Position>,
+    ) -> Result<(Vec<Conversation>, Option<Position>), ApiError> {
+        let participant = user.to_string();
+        let start = checked_start(start, &["pk", "sk", "participant", "activity"], ("participant", &participant))?;
+        let from_cursor = start.is_some();
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(BY_PARTICIPANT)
+            .key_condition_expression("participant = :user")
+            .expression_attribute_values(":user", s(&participant))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| refused_start(e, from_cursor))?;
+        let items = out.items.unwrap_or_default().into_iter();
+        let views = items.map(serde_dynamo::from_item::<_, StoredView>).map(|v| v.map(|v| v.conversation));
+        Ok((views.collect::<Result<_, _>>()?, to_position(out.last_evaluated_key)))
+    }
+
+    /// The other participants of `user`'s `limit` most recently active conversations.
+    pub async fn partners(&self, user: UserId, limit: i32) -> Result<Vec<UserId>, ApiError> {
+        let (views, _) = self.page_for(user, limit, None).await?;
+        let mut partners: Vec<UserId> = views.iter().map(|c| c.other_than(user)).collect();
+        partners.sort();
+        partners.dedup();
+        Ok(partners)
+    }
+
+    /// Marks the conversation read by `user`: their unread count drops to zero. `false`: they are
+    /// not in it.
+    pub async fn mark_read(&self, id: ConversationId, user: UserId) -> Result<bool, ApiError> {
+        applied(
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(view_key(id, user)))
+                .update_expression("SET #unread = :zero")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_names("#unread", "unreadCount")
+                .expression_attribute_values(":zero", n(0))
+                .send()
+                .await,
+        )
+    }
+
+    /// Takes the recipient's inbox-notice window of a conversation for `message` until `until`: `true`
+    /// when no other message holds it at `now` (the same message again keeps it: a redelivered
+    /// stream record notifies as the first delivery would have).
+    pub async fn claim_inbox_notice(
+        &self,
+        message: &Message,
+        recipient: UserId,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, ApiError> {
+        applied(
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(view_key(message.conversation_id, recipient)))
+                .update_expression("SET #until = :until, #by = :message")
+                .condition_expression(
+                    "attribute_exists(pk) AND (attribute_not_exists(#until) OR #until <= :now OR #by = :message)",
+                )
+                .expression_attribute_names("#until", "noticeUntil")
+                .expression_attribute_names("#by", "noticeBy")
+                .expression_attribute_values(":until", n(until.unix_millis()))
+                .expression_attribute_values(":now", n(now.unix_millis()))
+                .expression_attribute_values(":message", AttributeValue::S(message.id.to_string()))
+                .send()
+                .await,
+        )
+    }
+}

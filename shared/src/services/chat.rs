@@ -1,0 +1,138 @@
+//! Buyers and sellers talking about a listing: starting the one conversation of a buyer about a
+//! product, sending messages (once per `clientMessageId`, at most 30 a minute), reading them. The
+//! function that stores a message also delivers it to the recipient's open connections at once;
+//! the stream only turns messages to offline recipients into inbox notices.
+
+use std::sync::Arc;
+
+use crate::accounts::Caller;
+use crate::clock::Clock;
+use crate::config::ConfigError;
+use crate::conversations::frames::ServerFrame;
+use crate::conversations::{ClientMessageId, Conversation, Message, MessageBody};
+use crate::db::conversations::{Sent, Started};
+use crate::db::rate_limits::MESSAGES_SENT;
+use crate::db::{ConversationRepo, Database, ProductRepo, RateLimiter};
+use crate::error::{ApiError, FieldError};
+use crate::ids::{ConversationId, MessageId, ProductId, UserId};
+use crate::services::live::Live;
+
+#[derive(Clone)]
+pub struct Chat {
+    conversations: ConversationRepo,
+    limiter: RateLimiter,
+    clock: Arc<dyn Clock>,
+    live: Live,
+}
+
+/// A conversation started, or the existing one the message went to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    pub conversation: Conversation,
+    pub message: Message,
+    pub created: bool,
+}
+
+/// A message stored now, or the one the same `clientMessageId` stored before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Posted {
+    pub message: Message,
+    pub repeated: bool,
+}
+
+impl Chat {
+    pub fn new(db: &Database, live: Live) -> Result<Self, ConfigError> {
+        Ok(Self { conversations: ConversationRepo::new(db)?, limiter: RateLimiter::new(db)?, clock: db.clock(), live })
+    }
+
+    /// The caller (a verified user, not the product's seller) asks about a product: the
+    /// conversation is created, or the message joins the one they have.
+    pub async fn start(
+        &self,
+        products: &ProductRepo,
+        caller: &Caller,
+        product: ProductId,
+        body: MessageBody,
+    ) -> Result<Opened, ApiError> {
+        caller.require_verified_email()?;
+        let product = products
+            .get(product)
+            .await?
+            .filter(|p| p.is_visible())
+            .ok_or_else(|| ApiError::Validation(vec![FieldError::new("productId", "no such product")]))?;
+        let seller: UserId = product.vendor_id.parse().map_err(|_| ApiError::internal("a product's vendor id"))?;
+        if seller == caller.user_id {
+            return Err(ApiError::Forbidden);
+        }
+        self.limiter.acquire(&MESSAGES_SENT, &caller.user_id.to_string()).await?;
+        let now = self.clock.now();
+        let mut message = Message {
+            id: MessageId::created_at(now),
+            conversation_id: ConversationId::created_at(now),
+            sender_id: caller.user_id,
+            body,
+            created_at: now,
+            client_message_id: None,
+        };
+        let conversation = Conversation {
+            id: message.conversation_id,
+            product_id: product.id,
+            product_title: product.title,
+            buyer_id: caller.user_id,
+            seller_id: seller,
+            last_message_at: now,
+            last_message_preview: message.preview(),
+            unread_count: 0,
+        };
+        let created = match self.conversations.start(&conversation, &message).await? {
+            Started::Created => true,
+            Started::Exists(id) => {
+                message.conversation_id = id;
+                self.conversations.send(&message, seller).await?;
+                false
+            }
+        };
+        self.deliver(&message, seller).await;
+        let conversation = self.conversations.view(message.conversation_id, caller.user_id).await?;
+        let conversation =
+            conversation.ok_or_else(|| ApiError::internal("a started conversation without the buyer's view"))?;
+        Ok(Opened { conversation, message, created })
+    }
+
+    /// `sender` posts in a conversation they are in (anyone else: 404).
+    pub async fn send(
+        &self,
+        sender: UserId,
+        conversation: ConversationId,
+        body: MessageBody,
+        client_message_id: ClientMessageId,
+    ) -> Result<Posted, ApiError> {
+        let view = self.conversations.view(conversation, sender).await?.ok_or(ApiError::NotFound)?;
+        self.limiter.acquire(&MESSAGES_SENT, &sender.to_string()).await?;
+        let now = self.clock.now();
+        let message = Message {
+            id: MessageId::created_at(now),
+            conversation_id: conversation,
+            sender_id: sender,
+            body,
+            created_at: now,
+            client_message_id: Some(client_message_id),
+        };
+        let recipient = view.other_than(sender);
+        match self.conversations.send(&message, recipient).await? {
+            Sent::Stored => {
+                self.deliver(&message, recipient).await;
+                Ok(Posted { message, repeated: false })
+            }
+            Sent::Repeated(first) => Ok(Posted { message: first, repeated: true }),
+        }
+    }
+
+    /// The new message to the recipient's open connections. It is stored: a failure here loses
+    /// only the live copy, so it is logged, not returned.
+    async fn deliver(&self, message: &Message, recipient: UserId) {
+        if let Err(error) = self.live.push(recipient, &ServerFrame::Message { message: message.clone() }).await {
+            tracing::warn!(error = %error, "live delivery of a message failed");
+        }
+    }
+}
