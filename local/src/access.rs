@@ -1,5 +1,5 @@
-//! Which AWS operations each function makes, as IAM sees them: an SDK interceptor on the DynamoDB
-//! client and a wrapper around the notifications publisher record the action, the resource (by
+//! Which AWS operations each function makes, as IAM sees them: SDK interceptors on the DynamoDB,
+//! S3 and `@connections` clients and a wrapper around the notifications publisher record the action, the resource (by
 //! the logical id template.yaml gives it) and, for item operations and Queries of a table, the
 //! partition key (what `dynamodb:LeadingKeys` conditions test). The runner shares one client across functions, so the
 //! function making a call is told by a task-local the runner sets around each invocation. Calls
@@ -257,6 +257,45 @@ impl Intercept for S3Recorder {
             let name = cfg.load::<Metadata>().map_or("Unknown", Metadata::name);
             self.log.record(&format!("s3:{name}"), "*".into(), None);
         }
+        Ok(())
+    }
+}
+
+/// The interceptor that feeds an [`OperationLog`] from an `@connections` client:
+/// `execute-api:ManageConnections` on `<Api>/<stage>/<METHOD>/@connections/*`, the API by logical
+/// id, as IAM checks it. The connection is always `*`: ids are random, so a grant can only name
+/// them all, and an entry per connection would grow the log with every client.
+#[derive(Debug, Clone)]
+pub struct ConnectionsRecorder {
+    pub log: Arc<OperationLog>,
+    /// Logical id of the WebSocket API.
+    pub api: String,
+    pub stage: String,
+}
+
+impl Intercept for ConnectionsRecorder {
+    fn name(&self) -> &'static str {
+        "souk-local @connections operation recorder"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        use aws_sdk_apigatewaymanagement::operation::{delete_connection, get_connection, post_to_connection};
+        let input = context.input();
+        let method = if input.downcast_ref::<post_to_connection::PostToConnectionInput>().is_some() {
+            "POST"
+        } else if input.downcast_ref::<get_connection::GetConnectionInput>().is_some() {
+            "GET"
+        } else if input.downcast_ref::<delete_connection::DeleteConnectionInput>().is_some() {
+            "DELETE"
+        } else {
+            "*"
+        };
+        let resource = format!("{}/{}/{method}/@connections/*", self.api, self.stage);
+        self.log.record("execute-api:ManageConnections", resource, None);
         Ok(())
     }
 }

@@ -3,8 +3,9 @@
 //! categories and serves every HTTP route of template.yaml on one port by calling each function's
 //! handler in-process with real API Gateway HTTP API events; it feeds the triggers their tables'
 //! streams and fires the schedules. It plays Paymob too (`/_local/paymob`, `/_local/payments`),
-//! and S3 through moto server (`/_local/s3`, with the buckets' object-created events, and the
-//! public media at `/_local/media`).
+//! S3 through moto server (`/_local/s3`, with the buckets' object-created events, and the
+//! public media at `/_local/media`), and the WebSocket API (`/ws`, with `@connections` for the
+//! functions at `/_local/ws`).
 
 pub mod access;
 pub mod bulk;
@@ -27,6 +28,7 @@ pub mod query_reads;
 pub mod router;
 pub mod s3;
 pub mod schedules;
+pub mod sockets;
 pub mod streams;
 pub mod tables;
 pub mod template;

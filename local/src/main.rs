@@ -102,6 +102,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("Admin account {email} {made}");
     }
     println!("Outbox (verification tokens and every notification): {}/_local/outbox", marketplace.url());
+    let sockets_url = marketplace.url().replacen("http", "ws", 1);
+    println!("WebSocket API (chat): {sockets_url}{}?token=<access token>", souk_local::sockets::PATH);
     for schedule in marketplace.schedules.names() {
         println!("Schedule {schedule}: POST {}/_local/schedules/{schedule} fires it now", marketplace.url());
     }

@@ -1,6 +1,6 @@
 //! The whole marketplace on one port: tables created from template.yaml, standard categories
 //! seeded, every HTTP route of the template served by calling its function in-process, its
-//! triggers fed their streams and its schedules fired.
+//! WebSocket API served on the same port, its triggers fed their streams and its schedules fired.
 
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
@@ -25,7 +25,7 @@ use shared::{ApiError, App};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::access::{self, OperationLog, RecordedPublisher, S3Recorder};
+use crate::access::{self, ConnectionsRecorder, OperationLog, RecordedPublisher, S3Recorder};
 use crate::dead_letters::DeadLetters;
 use crate::functions::{self, HttpHandler, Role};
 use crate::metrics::MetricLog;
@@ -36,6 +36,7 @@ use crate::query_reads::{self, QueryReads};
 use crate::router::{Router, percent_decode};
 use crate::s3::{self, LocalS3};
 use crate::schedules::{FireError, Schedules};
+use crate::sockets::{self, Connections, SocketGateway, SocketRoutes};
 use crate::streams::{self, Failures, RetryWaits, Subscriber};
 use crate::tables::{self, TableError};
 use crate::template::{EnvValue, Function, Template, TemplateError};
@@ -133,6 +134,8 @@ pub struct Marketplace {
     pub schedules: Arc<Schedules>,
     /// The local name of each bucket of the template, by logical id.
     pub buckets: BTreeMap<String, String>,
+    /// The WebSocket API: its open connections, and `@connections` without HTTP.
+    pub sockets: SocketGateway,
     /// The admin account made sure of at start, if any.
     pub admin: Option<AdminBootstrap>,
     /// Clients and a configuration naming every table: what tests use to arrange data.
@@ -153,6 +156,7 @@ struct State {
     metrics: Arc<MetricLog>,
     schedules: Arc<Schedules>,
     paymob: Arc<PaymobSimulator>,
+    sockets: SocketGateway,
 }
 
 impl Marketplace {
@@ -183,6 +187,14 @@ impl Marketplace {
             .with_publisher(outbox.clone())
             .with_metrics(Metrics::new(metrics.clone()))
             .with_s3_interceptor(SharedInterceptor::new(recorder));
+        if let Some(api) = &template.socket_api {
+            let recorder = ConnectionsRecorder {
+                log: Arc::clone(&operations),
+                api: api.logical_id.clone(),
+                stage: api.stage.clone(),
+            };
+            app = app.with_connections_interceptor(SharedInterceptor::new(recorder));
+        }
         app.dynamodb = access::recorded(&app.dynamodb, &operations);
         let query_reads = Arc::new(QueryReads::default());
         app.dynamodb = query_reads::metered(&app.dynamodb, &query_reads);
@@ -219,6 +231,7 @@ impl Marketplace {
         }
 
         let mut router = Router::default();
+        let mut socket_routes = SocketRoutes::default();
         let mut subscribers = Vec::new();
         let mut objects = ObjectNotifications::default();
         for function in &template.functions {
@@ -252,12 +265,18 @@ impl Marketplace {
                         handler: Arc::clone(&handler),
                     }))
                 }
-                // Served by the WebSocket gateway (`crate::sockets`), by route key.
-                Role::Socket(_handler) => {}
+                Role::Socket(handler) => {
+                    let api = template.socket_api.as_ref();
+                    for key in api.into_iter().flat_map(|api| api.routes_of(&function.logical_id)) {
+                        socket_routes.add(key, Arc::clone(&handler));
+                    }
+                }
                 Role::DeploymentSeed => {}
             }
         }
 
+        let stage = template.socket_api.as_ref().map_or("$default", |api| api.stage.as_str());
+        let sockets = SocketGateway::new(stage, socket_routes, Connections::default(), Default::default());
         let (shutdown, stopped) = watch::channel(false);
         let dead_letters = Arc::new(DeadLetters::default());
         let paymob = Arc::new(PaymobSimulator::new(Arc::clone(&options.clock)));
@@ -282,6 +301,7 @@ impl Marketplace {
             metrics,
             schedules: Arc::clone(&schedules),
             paymob: Arc::clone(&paymob),
+            sockets: sockets.clone(),
         });
         let server = tokio::spawn(serve(listener, state, stopped));
         Ok(Self {
@@ -293,6 +313,7 @@ impl Marketplace {
             paymob,
             schedules,
             buckets,
+            sockets,
             admin,
             app,
             shutdown,
@@ -304,9 +325,11 @@ impl Marketplace {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections; requests in flight finish.
+    /// Stops accepting connections; requests in flight finish, and the WebSocket connections
+    /// close (1001, Going away).
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
+        self.sockets.stop();
         let _ = self.server.await;
     }
 }
@@ -336,9 +359,10 @@ struct Local<'a> {
 
 /// The value a function would find in its environment in AWS, with local stand-ins: tables and
 /// buckets by prefixed logical id, parameters from the options, the outbox for the topic,
-/// DynamoDB at the local endpoint, the runner's S3 and media paths, the signing and cursor keys
-/// inline where AWS names their SSM parameters, and the Paymob simulator for Paymob. `function` `None` means the runner itself, which sees every
-/// table and Paymob.
+/// DynamoDB at the local endpoint, the runner's S3 and media paths, the runner's `@connections`,
+/// the signing and cursor keys inline where AWS names their SSM parameters, and the Paymob
+/// simulator for Paymob. `function` `None` means the runner itself, which sees every table and
+/// Paymob.
 fn local_variable(name: &str, function: Option<&Function>, local: &Local<'_>) -> Option<String> {
     let Local { template, options, url } = local;
     if name == vars::DYNAMODB_ENDPOINT {
@@ -378,7 +402,7 @@ fn local_variable(name: &str, function: Option<&Function>, local: &Local<'_>) ->
         return Some(s3::endpoint(url));
     }
     if name == vars::CONNECTIONS_ENDPOINT && function.environment.contains_key(vars::CONNECTIONS_ENDPOINT) {
-        return Some(format!("{url}/_local/ws"));
+        return Some(sockets::endpoint(url));
     }
     if name == vars::MEDIA_BASE_URL && function.environment.contains_key(vars::MEDIA_BASE_URL) {
         return Some(format!("{url}{}", s3::MEDIA_PATH.trim_end_matches('/')));
@@ -408,9 +432,11 @@ async fn serve(listener: TcpListener, state: Arc<State>, mut stopped: watch::Rec
         let state = Arc::clone(&state);
         tokio::spawn(async move {
             let service = service_fn(move |req| handle(Arc::clone(&state), req, source));
+            // With upgrades: `/ws` turns a connection into a WebSocket.
             let _ = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
                 .await;
         });
     }
@@ -421,6 +447,13 @@ async fn handle(
     req: hyper::Request<Incoming>,
     source: SocketAddr,
 ) -> Result<http::Response<Full<Bytes>>, Infallible> {
+    // API Gateway's WebSocket API has a domain of its own, without CORS.
+    if req.uri().path() == sockets::PATH {
+        return Ok(state.sockets.upgrade(req, source).await);
+    }
+    if sockets::serves_connections(req.uri().path()) {
+        return Ok(state.sockets.manage(req).await);
+    }
     let (parts, body) = req.into_parts();
     if let Some(preflight) = cors::preflight(&parts.method, &parts.headers) {
         return Ok(preflight);

@@ -1,8 +1,9 @@
 //! What a function of template.yaml is allowed to do: the statements of its `Policies`, or of the
 //! `AWS::IAM::Role` its `Role` names, with resources resolved to logical ids the way
 //! [`access`](crate::access) records them: `!GetAtt Users.Arn` is `Users`, `!GetAtt Users.StreamArn`
-//! is `Users/stream`, `!Sub ${Users.Arn}/index/*` is `Users/index/*`, `!Ref Topic` is `Topic`, and an
-//! SSM parameter ARN built from the parameter `P` is `parameter:P`.
+//! is `Users/stream`, `!Sub ${Users.Arn}/index/*` is `Users/index/*`, `!Ref Topic` is `Topic`, an
+//! SSM parameter ARN built from the parameter `P` is `parameter:P`, and an `execute-api` ARN of the
+//! API `Api` is `Api/<stage>/<METHOD>/<path>`.
 
 use serde_yaml::Value;
 
@@ -159,12 +160,25 @@ fn resource(value: &Value) -> String {
             if let Some((_, parameter)) = sub.split_once(":parameter${") {
                 return format!("parameter:{}", parameter.trim_end_matches('}'));
             }
+            if let Some(api) = execute_api(&sub) {
+                return api;
+            }
             let Some(start) = sub.find("${") else { return sub };
             let Some(end) = sub[start..].find('}') else { return sub };
             format!("{}{}{}", &sub[..start], attribute(&sub[start + 2..start + end]), &sub[start + end + 1..])
         }
         other => text(other),
     }
+}
+
+/// `arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/v1/POST/@connections/*`
+/// is `Api/v1/POST/@connections/*`: what follows the account, the API by logical id.
+fn execute_api(sub: &str) -> Option<String> {
+    let (_, rest) = sub.split_once(":execute-api:")?;
+    let (_, api_path) = rest.split_once("${AWS::AccountId}:")?;
+    let api = api_path.strip_prefix("${")?;
+    let (api, path) = api.split_once('}')?;
+    Some(format!("{api}{path}"))
 }
 
 #[cfg(test)]
@@ -209,5 +223,20 @@ Policies:
         assert!(!allowed(op("dynamodb:GetItem", "S", None)));
         assert!(allowed(op("ssm:GetParameter", "parameter:P", None)));
         assert_eq!(permissions.statements[0].resources, ["T", "T/index/*"]);
+    }
+
+    /// What `access::ConnectionsRecorder` records for a function's `PostToConnection` meets the
+    /// grant the template gives the socket functions; other methods and APIs do not.
+    #[test]
+    fn the_templates_connections_grant_allows_posting_to_any_connection() {
+        let template = crate::template::Template::project().unwrap();
+        let function = template.function("ws-send-message").expect("template.yaml has ws-send-message");
+        let allowed = |o: Operation| function.permissions.statements.iter().any(|s| s.allows(&o));
+        let manage = |resource: &str| op("execute-api:ManageConnections", resource, None);
+        assert!(allowed(manage("SocketApi/v1/POST/@connections/*")));
+        assert!(!allowed(manage("SocketApi/v1/DELETE/@connections/*")));
+        assert!(!allowed(manage("SocketApi/v2/POST/@connections/*")));
+        assert!(!allowed(manage("HttpApi/v1/POST/@connections/*")));
+        assert!(!allowed(op("execute-api:Invoke", "SocketApi/v1/POST/@connections/*", None)));
     }
 }

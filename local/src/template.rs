@@ -1,5 +1,5 @@
 //! What the runner reads from template.yaml: functions (binary, routes, environment), tables,
-//! buckets and schedules.
+//! buckets, schedules and the WebSocket API.
 //! The file is the single source of truth for wiring; nothing here restates it.
 
 use std::collections::BTreeMap;
@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 use serde_yaml::Value;
 
 use crate::policies::{self, Permissions};
+
+mod socket_api;
+
+pub use socket_api::SocketApi;
 
 /// The project's template, compiled in so the runner works from any directory.
 pub const TEMPLATE_YAML: &str = include_str!("../../template.yaml");
@@ -16,6 +20,8 @@ pub struct Template {
     pub functions: Vec<Function>,
     pub tables: Vec<TableDef>,
     pub schedules: Vec<ScheduleDef>,
+    /// The WebSocket API, if the template has one.
+    pub socket_api: Option<SocketApi>,
     /// Every resource's type, by logical id.
     pub resource_types: BTreeMap<String, String>,
 }
@@ -138,7 +144,9 @@ impl Template {
                 _ => {}
             }
         }
-        Ok(Self { functions, tables, schedules, resource_types })
+        let function_ids: Vec<&str> = functions.iter().map(|f: &Function| f.logical_id.as_str()).collect();
+        let socket_api = socket_api::parse(resources, &function_ids)?;
+        Ok(Self { functions, tables, schedules, socket_api, resource_types })
     }
 
     pub fn function(&self, binary: &str) -> Option<&Function> {
@@ -279,5 +287,118 @@ fn env_value(value: &Value) -> Option<EnvValue> {
         Value::Tagged(tagged) if tagged.tag == "!Sub" => tagged.value.as_str().map(|s| EnvValue::Sub(s.to_owned())),
         Value::Mapping(m) => m.get("Ref").and_then(Value::as_str).map(|s| EnvValue::Ref(s.to_owned())),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOCKETS: &str = r#"
+Resources:
+  Sockets:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  Http:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      ProtocolType: HTTP
+  SocketsStage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties:
+      ApiId: !Ref Sockets
+      StageName: v1
+  ConnectRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Sockets
+      RouteKey: $connect
+      Target: !Sub integrations/${ConnectIntegration}
+  ConnectIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Sockets
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ConnectFunctionAliaslive}/invocations
+  TypingRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Sockets
+      RouteKey: typing
+      Target: !Sub integrations/${TypingIntegration}
+  TypingIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Sockets
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${MessagesFunction.Arn}/invocations
+  DefaultRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Sockets
+      RouteKey: $default
+      Target: !Sub integrations/${DefaultIntegration}
+  DefaultIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Sockets
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${MessagesFunctionAliaslive}/invocations
+  ConnectFunction:
+    Type: AWS::Serverless::Function
+    Metadata: {BuildProperties: {Binary: ws-connect}}
+    Properties:
+      CodeUri: functions/ws-connect
+      Environment:
+        Variables:
+          CONNECTIONS_ENDPOINT: !Sub https://${Sockets}.execute-api.${AWS::Region}.${AWS::URLSuffix}/v1
+  MessagesFunction:
+    Type: AWS::Serverless::Function
+    Metadata: {BuildProperties: {Binary: ws-messages}}
+    Properties:
+      CodeUri: functions/ws-messages
+"#;
+
+    #[test]
+    fn follows_each_websocket_route_through_its_integration_to_its_function() {
+        let template = Template::parse(SOCKETS).unwrap();
+        let api = template.socket_api.clone().expect("the WEBSOCKET API is read");
+        assert_eq!(api.logical_id, "Sockets");
+        assert_eq!(api.stage, "v1");
+        let routes: Vec<(&str, &str)> = api.routes.iter().map(|(k, f)| (k.as_str(), f.as_str())).collect();
+        assert_eq!(
+            routes,
+            [("$connect", "ConnectFunction"), ("$default", "MessagesFunction"), ("typing", "MessagesFunction")]
+        );
+        assert_eq!(api.routes_of("MessagesFunction").collect::<Vec<_>>(), ["$default", "typing"]);
+        let connect = template.function("ws-connect").unwrap();
+        assert!(matches!(connect.environment.get("CONNECTIONS_ENDPOINT"), Some(EnvValue::Sub(_))));
+    }
+
+    #[test]
+    fn a_template_without_a_websocket_api_has_none() {
+        let http_only = SOCKETS.replace("ProtocolType: WEBSOCKET", "ProtocolType: HTTP");
+        assert!(Template::parse(&http_only).unwrap().socket_api.is_none());
+    }
+
+    #[test]
+    fn a_route_whose_integration_names_no_function_is_refused() {
+        let dangling = SOCKETS.replace("${ConnectFunctionAliaslive}", "${SomeQueue.Arn}");
+        let error = Template::parse(&dangling).unwrap_err().to_string();
+        assert!(error.contains("ConnectIntegration"), "{error}");
+    }
+
+    #[test]
+    fn the_project_template_routes_every_socket_route_to_its_function() {
+        let template = Template::project().unwrap();
+        let api = template.socket_api.expect("template.yaml has a WebSocket API");
+        assert_eq!((api.logical_id.as_str(), api.stage.as_str()), ("SocketApi", "v1"));
+        assert_eq!(api.routes.get("$connect").map(String::as_str), Some("WsConnectFunction"));
+        assert_eq!(api.routes.get("$disconnect").map(String::as_str), Some("WsDisconnectFunction"));
+        assert_eq!(api.routes.get("$default").map(String::as_str), Some("WsDefaultFunction"));
+        assert_eq!(api.routes.get("sendMessage").map(String::as_str), Some("WsSendMessageFunction"));
+        assert_eq!(api.routes.get("typing").map(String::as_str), Some("WsTypingFunction"));
     }
 }
