@@ -78,11 +78,14 @@ fi
 status=0
 echo "$RUNS interleaved runs; release profile; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
-# The function's environment is its template.yaml one (get-product: PRODUCTS_TABLE) plus
-# DynamoDB at the emulator (DYNAMODB_ENDPOINT: as in AWS, but with the emulators' region and
-# credentials instead of Lambda's variables); lambda-hello ignores both.
+# The function's environment is its template.yaml one (get-product: PRODUCTS_TABLE;
+# on-upload-received: UPLOADS_TABLE, its S3 client built but not called, as the emulator's
+# database knows no upload) plus DynamoDB at the emulator (DYNAMODB_ENDPOINT: as in AWS, but with
+# the emulators' region and credentials instead of Lambda's variables); a function ignores the
+# others' variables and lambda-hello all of them.
 "$(binary runtime-api)" --runs "$RUNS" --event "events/$TIMED.json" "${budget_args[@]}" \
   --env PRODUCTS_TABLE=souk-products \
+  --env UPLOADS_TABLE=souk-uploads \
   --env 'DYNAMODB_ENDPOINT=http://{api}' \
   "$TIMED=$(binary "$TIMED")" "lambda-hello=$(binary lambda-hello)" || status=1
 

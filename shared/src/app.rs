@@ -30,7 +30,9 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     publisher: Option<Arc<dyn Publisher>>,
     metrics: Metrics,
-    /// What further clients are built from (the media bucket's, by the functions that use it).
+    /// What further clients are built from (the media bucket's, `@connections`', by the functions
+    /// that use them).
+    #[cfg_attr(not(any(feature = "media", feature = "live")), allow(dead_code))]
     sdk: SdkConfig,
     /// Added to every S3 client built (the local runner records what each function does).
     #[cfg(feature = "media")]

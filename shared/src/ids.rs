@@ -91,6 +91,18 @@ ulid_id!(
     UploadId
 );
 
+impl MessageId {
+    /// A new id minted at `at`, greater than every id this process minted before: messages one
+    /// sender sends within a millisecond keep the order they were sent in.
+    pub fn next_at(at: crate::clock::Timestamp) -> Self {
+        static GENERATOR: std::sync::Mutex<ulid::Generator> = std::sync::Mutex::new(ulid::Generator::new());
+        let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(at.unix_millis().max(0) as u64);
+        let mut generator = GENERATOR.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Overflow needs 2^80 ids in one millisecond; a fresh id is then as good.
+        generator.generate_from_datetime(time).map(Self).unwrap_or_else(|_| Self::created_at(at))
+    }
+}
+
 impl NotificationId {
     /// The same id for the same `key` at the same time, so a notification retried after a failure
     /// lands on the same inbox entry; still ordered by time.
@@ -109,3 +121,17 @@ ulid_id!(
     /// A message in a conversation; a conversation's messages are in id order.
     MessageId
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Timestamp;
+
+    #[test]
+    fn messages_minted_in_one_millisecond_keep_their_order() {
+        let at = Timestamp::from_unix_millis(1_790_000_000_000);
+        let ids: Vec<MessageId> = (0..100).map(|_| MessageId::next_at(at)).collect();
+        assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(MessageId::next_at(Timestamp::from_unix_millis(1_790_000_000_001)) > ids[99]);
+    }
+}

@@ -22,7 +22,11 @@ pub async fn process<T: ObjectTrigger>(trigger: &T, event: &ObjectEvent) -> Resu
             tracing::warn!("object event without a bucket or key");
             continue;
         };
-        if let Err(error) = trigger.handle(bucket, &decoded_key(key)).await {
+        // Boxed (and type-erased) so a trigger's deep future does not nest inside the batch's.
+        let key = decoded_key(key);
+        let handled: std::pin::Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + '_>> =
+            Box::pin(trigger.handle(bucket, &key));
+        if let Err(error) = handled.await {
             tracing::error!(error = %error, cause = ?std::error::Error::source(&error).map(ToString::to_string), "object record failed");
             first_failure.get_or_insert(error);
         }

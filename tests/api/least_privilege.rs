@@ -6,6 +6,9 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::json;
+use shared::conversations::ConnectionId;
+use shared::db::ConnectionRepo;
+use shared::ids::UserId;
 use souk_local::access::Operation;
 use souk_local::policies::{Statement, glob};
 use souk_local::template::{EnvValue, Function, Template};
@@ -212,6 +215,7 @@ async fn drive(market: &TestMarketplace) {
     assert_eq!(market.get(&format!("/api/products/{product}")).await.status, 404);
 
     drive_media(market).await;
+    drive_conversations(market).await;
     drive_payments(market).await;
 }
 
@@ -255,6 +259,94 @@ async fn drive_media(market: &TestMarketplace) {
     };
     let answers = futures::future::join_all((0..101).map(|_| request())).await;
     assert_eq!(answers.iter().filter(|a| a.status == 429).count(), 1);
+}
+
+/// Conversations over HTTP and the socket, with a dead connection (one API Gateway no longer
+/// knows) put in the way of every function that pushes, so each forgets one; the recipient
+/// offline, so a message becomes an inbox notice.
+async fn drive_conversations(market: &TestMarketplace) {
+    let shop = market.shop("privilege-chat", 1).await;
+    let connections = ConnectionRepo::new(&market.app().database()).unwrap();
+    let seller_id: UserId = shop.vendor.user_id().parse().unwrap();
+    let buyer_id: UserId = shop.buyer.user_id().parse().unwrap();
+    let dead = |user: UserId, name: &str| {
+        let connections = connections.clone();
+        let id: ConnectionId = name.parse().unwrap();
+        async move {
+            // Opened a minute ago: a younger one may still be opening, and is not forgotten.
+            let opened = shared::clock::Timestamp::from_unix_millis(market.clock_now().unix_millis() - 60_000);
+            connections.open(&id, user, opened).await.unwrap();
+            id
+        }
+    };
+    let forgotten = |id: ConnectionId| {
+        let connections = connections.clone();
+        async move {
+            eventually("the dead connection is forgotten", || async {
+                connections.user_of(&id, market.clock_now()).await.unwrap().is_none()
+            })
+            .await
+        }
+    };
+
+    // The seller offline: a message becomes an inbox notice.
+    let body = json!({ "productId": shop.product, "message": "available?" });
+    let started = market.post_as(&shop.buyer.access_token, "/api/conversations", &body).await;
+    assert_eq!(started.status, 201);
+    let id = started.json()["conversation"]["id"].as_str().unwrap().to_owned();
+    eventually("the offline seller is told in their inbox", || async {
+        market.inbox(&shop.vendor).await["items"].as_array().unwrap().iter().any(|n| n["type"] == "chat_message")
+    })
+    .await;
+    // Every notification of the seller's pushed before the dead connections are put in the way:
+    // a user's notifications reach the trigger in order, so one that arrives comes after the rest.
+    let admin = market.admin().await;
+    let mut seller_socket = market.connect(&shop.vendor).await;
+    let sync = json!({ "audience": { "userId": shop.vendor.user_id() }, "title": "sync", "body": "sync" });
+    assert_eq!(market.post_as(&admin.access_token, "/api/notifications", &sync).await.status, 202);
+    while seller_socket.next_of("notification").await["notification"]["title"] != "sync" {}
+
+    let gone = dead(seller_id, "DeadA=").await;
+    assert_eq!(market.post_as(&shop.buyer.access_token, "/api/conversations", &body).await.status, 200);
+    forgotten(gone).await;
+    let gone = dead(seller_id, "DeadB=").await;
+    let path = format!("/api/conversations/{id}/messages");
+    let sent =
+        market.post_as(&shop.buyer.access_token, &path, &json!({ "body": "hi", "clientMessageId": "p-1" })).await;
+    assert_eq!(sent.status, 201);
+    forgotten(gone).await;
+    let gone = dead(buyer_id, "DeadC=").await;
+    let read = market.post_as(&shop.vendor.access_token, &format!("/api/conversations/{id}/read"), &json!({})).await;
+    assert_eq!(read.status, 204);
+    forgotten(gone).await;
+    assert_eq!(market.get_as(&shop.vendor.access_token, "/api/conversations").await.status, 200);
+    assert_eq!(market.get_as(&shop.vendor.access_token, &path).await.status, 200);
+    let presence = format!("/api/users/{}/presence", shop.buyer.user_id());
+    assert_eq!(market.get_as(&shop.vendor.access_token, &presence).await.status, 200);
+
+    let gone = dead(seller_id, "DeadD=").await;
+    let mut socket = market.connect(&shop.buyer).await;
+    forgotten(gone).await;
+    let gone = dead(seller_id, "DeadE=").await;
+    socket
+        .send(&json!({ "action": "sendMessage", "conversationId": id, "body": "live", "clientMessageId": "p-3" }))
+        .await;
+    assert_eq!(socket.next_of("ack").await["clientMessageId"], "p-3");
+    forgotten(gone).await;
+    let gone = dead(seller_id, "DeadF=").await;
+    socket.send(&json!({ "action": "typing", "conversationId": id })).await;
+    forgotten(gone).await;
+    socket.send(&json!({ "action": "dance" })).await;
+    assert_eq!(socket.next_of("error").await["code"], "validation_failed");
+    let gone = dead(buyer_id, "DeadG=").await;
+    let notice = json!({ "audience": { "userId": shop.buyer.user_id() }, "title": "Hello", "body": "Live" });
+    assert_eq!(market.post_as(&admin.access_token, "/api/notifications", &notice).await.status, 202);
+    assert_eq!(socket.next_of("notification").await["notification"]["title"], "Hello");
+    forgotten(gone).await;
+    let gone = dead(seller_id, "DeadH=").await;
+    socket.close().await;
+    forgotten(gone).await;
+    seller_socket.close().await;
 }
 
 /// Online payments, last (the expiry moves the clock past every access token above): a forged

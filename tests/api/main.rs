@@ -43,6 +43,8 @@ mod search;
 mod search_budgets;
 mod secrets;
 mod seed_catalog;
+mod sockets;
+mod sockets_load;
 mod unknown_routes;
 mod vendor_triggers;
 mod vendors;

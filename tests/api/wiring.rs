@@ -92,6 +92,20 @@ fn every_function_has_a_sample_event_of_its_trigger_and_every_event_a_function()
             assert!(!parsed.records.is_empty());
             continue;
         }
+        let socket_routes: Vec<&str> =
+            template.socket_api.iter().flat_map(|api| api.routes_of(&function.logical_id)).collect();
+        if !socket_routes.is_empty() {
+            let parsed: aws_lambda_events::event::apigw::ApiGatewayWebsocketProxyRequest = serde_json::from_str(&event)
+                .unwrap_or_else(|e| panic!("events/{}.json is not a WebSocket event: {e}", function.binary));
+            let route_key = parsed.request_context.route_key.as_deref().unwrap_or_default();
+            assert!(
+                socket_routes.contains(&route_key),
+                "events/{}.json: {route_key} is not its route",
+                function.binary
+            );
+            assert!(parsed.request_context.connection_id.is_some(), "events/{}.json", function.binary);
+            continue;
+        }
         if function.routes.is_empty() {
             let request: aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest =
                 serde_json::from_str(&event).unwrap_or_else(|e| panic!("events/{}.json: {e}", function.binary));
@@ -206,6 +220,18 @@ fn each_function_is_granted_exactly_the_resources_it_is_given_and_never_a_scan()
             })
             .collect();
         given.extend(function.objects.iter().map(|o| o.bucket.clone()));
+        // The WebSocket API whose `@connections` endpoint the environment names (a `!Sub`).
+        for value in function.environment.values() {
+            if let EnvValue::Sub(text) = value {
+                given.extend(
+                    template
+                        .resource_types
+                        .iter()
+                        .filter(|(id, kind)| *kind == "AWS::ApiGatewayV2::Api" && text.contains(&format!("${{{id}}}")))
+                        .map(|(id, _)| id.clone()),
+                );
+            }
+        }
         assert_eq!(granted, given, "{}: resources granted vs resources in its environment", function.logical_id);
     }
 }

@@ -77,3 +77,32 @@ impl Socket {
         while let Ok(Some(Ok(_))) = tokio::time::timeout(PATIENCE, self.stream.next()).await {}
     }
 }
+
+impl TestMarketplace {
+    /// An access token for a user who exists only in it (no account stored): what the socket and
+    /// conversation routes need of a user, minted without a registration's password hashing, for
+    /// tests that need hundreds of users.
+    pub fn token_for(&self, role: shared::accounts::Role) -> (shared::ids::UserId, String) {
+        use shared::accounts::tokens::TokenIssuer;
+        use shared::accounts::{Email, PersonName, User};
+        let id = shared::ids::UserId::new();
+        let user = User {
+            id,
+            email: Email::parse(&format!("{}@example.com", id.to_string().to_lowercase())).expect("an email"),
+            name: PersonName::parse("Load Tester").expect("a name"),
+            phone: None,
+            role,
+            email_verified: true,
+            preferences: Default::default(),
+            created_at: self.clock_now(),
+        };
+        let issuer = TokenIssuer::from_private_base64("test key", &crate::signing_keys().private_pkcs8_base64)
+            .expect("the test key");
+        (id, issuer.issue(&user, self.clock_now()).token)
+    }
+
+    /// A socket opened with `access_token`.
+    pub async fn connect_token(&self, access_token: &str) -> Socket {
+        self.connect_with(&format!("?token={access_token}")).await.expect("the socket opens")
+    }
+}

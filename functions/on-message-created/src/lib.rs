@@ -1,6 +1,7 @@
-//! `onMessageCreated`: a message whose recipient had no open connection (so nothing reached them
-//! live) becomes an inbox notification — at most one per conversation per 10 minutes, once
-//! however often the record is delivered.
+//! `onMessageCreated`: a message whose recipient has had no open connection since it was sent
+//! (so nothing reached them live, and no app of theirs has loaded it since) becomes an inbox
+//! notification — at most one per conversation per 10 minutes, once however often the record is
+//! delivered.
 
 use std::sync::Arc;
 
@@ -40,11 +41,12 @@ impl Trigger for OnMessageCreated {
         };
         let recipient = view.other_than(message.sender_id);
         let now = self.clock.now();
-        if !self.connections.of_user(recipient, now).await?.is_empty() {
+        let presence = self.connections.presence(recipient, now).await?;
+        if presence.online || presence.last_seen_at.is_some_and(|seen| seen >= message.created_at) {
             return Ok(());
         }
         let until = message.created_at.plus(INBOX_NOTICE_EVERY);
-        if !self.conversations.claim_inbox_notice(&message, recipient, now, until).await? {
+        if !self.conversations.claim_inbox_notice(&message, recipient, until).await? {
             return Ok(());
         }
         let key = format!("chat#{}", message.id);

@@ -3,7 +3,7 @@
 //! deleted; a frame for an id that is not here is for a connection that is gone.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -65,6 +65,8 @@ pub struct Gone;
 #[derive(Clone, Default)]
 pub struct Connections {
     open: Arc<Mutex<HashMap<String, Entry>>>,
+    /// Frames posted to a connection that was gone: what tests check functions never repeat.
+    gone_posts: Arc<AtomicUsize>,
 }
 
 impl Connections {
@@ -75,6 +77,11 @@ impl Connections {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// How many frames were posted to a connection that was gone (each answered 410).
+    pub fn gone_posts(&self) -> usize {
+        self.gone_posts.load(Ordering::Relaxed)
     }
 
     /// What is known of connection `id`.
@@ -92,7 +99,10 @@ impl Connections {
     /// written to the socket.
     pub(super) async fn send(&self, id: &str, frame: Message) -> Result<(), Gone> {
         let (delivered, written) = oneshot::channel();
-        let commands = self.lock().get(id).map(|entry| entry.commands.clone()).ok_or(Gone)?;
+        let Some(commands) = self.lock().get(id).map(|entry| entry.commands.clone()) else {
+            self.gone_posts.fetch_add(1, Ordering::Relaxed);
+            return Err(Gone);
+        };
         commands.send(Command::Send { frame, delivered }).map_err(|_| Gone)?;
         // A session that ends before writing it drops `delivered`.
         written.await.map_err(|_| Gone)

@@ -13,6 +13,7 @@ use crate::config::ConfigError;
 use crate::conversations::{CONNECTION_LIFETIME, ConnectionId, Presence};
 use crate::db::Database;
 use crate::db::attributes::{Item, get_n, n, pk, s};
+use crate::db::error::is_condition_failure;
 use crate::db::read::query_all;
 use crate::error::ApiError;
 use crate::ids::UserId;
@@ -20,6 +21,9 @@ use crate::tables::Table;
 
 const BY_USER: &str = "ByUser";
 const OPEN_PREFIX: &str = "c#";
+/// How long a connection may take to open: `@connections` does not know it before its
+/// `$connect` returns.
+pub const OPENING: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[derive(Clone, Debug)]
 pub struct ConnectionRepo {
@@ -103,31 +107,61 @@ impl ConnectionRepo {
         Ok(stored.filter(|c| c.expires_at > now.unix_seconds()).map(|c| c.user_id))
     }
 
-    /// Forgets a connection (closed, gone or expired); `None` if it was already forgotten.
+    /// Forgets a connection its client closed at `at` (their last sighting, if it was their last
+    /// connection); `None` if it was already forgotten.
     pub async fn close(&self, id: &ConnectionId, at: Timestamp) -> Result<Option<Closed>, ApiError> {
-        let out = self
+        self.end(id, at, Some(at), None).await
+    }
+
+    /// Forgets a connection `@connections` says is gone: nobody was seen on it now, so the user's
+    /// last sighting stays what it was. One younger than [`OPENING`] is kept: API Gateway answers
+    /// 410 for a connection whose `$connect` has not finished, and it is about to be open.
+    pub async fn forget(&self, id: &ConnectionId, now: Timestamp) -> Result<Option<Closed>, ApiError> {
+        let opened_before = now.plus(CONNECTION_LIFETIME).unix_seconds() - OPENING.as_secs() as i64;
+        self.end(id, now, None, Some(opened_before)).await
+    }
+
+    /// Deletes the connection (only if it expires by `expiring_by`, when given: opened early
+    /// enough), then takes it off its user's presence.
+    async fn end(
+        &self,
+        id: &ConnectionId,
+        now: Timestamp,
+        seen: Option<Timestamp>,
+        expiring_by: Option<i64>,
+    ) -> Result<Option<Closed>, ApiError> {
+        let mut delete = self
             .client
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(connection_key(id)))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await?;
-        let Some(old) = out.attributes else { return Ok(None) };
+            .return_values(ReturnValue::AllOld);
+        if let Some(by) = expiring_by {
+            delete = delete.condition_expression("expiresAt <= :by").expression_attribute_values(":by", n(by));
+        }
+        let old = match delete.send().await {
+            Ok(out) => out.attributes,
+            Err(e) if is_condition_failure(&e) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let Some(old) = old else { return Ok(None) };
         let user: UserId = serde_dynamo::from_item::<_, StoredConnection>(old)?.user_id;
-        let out = self
+        let mut update = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(presence_key(user)))
-            .update_expression("REMOVE #c SET #seen = :at")
             .expression_attribute_names("#c", format!("{OPEN_PREFIX}{id}"))
-            .expression_attribute_names("#seen", "lastSeenAt")
-            .expression_attribute_values(":at", s(at))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await?;
-        Ok(Some(Closed { user, last: open_in(out.attributes.as_ref(), at, id) == 0 }))
+            .return_values(ReturnValue::AllNew);
+        update = match seen {
+            Some(at) => update
+                .update_expression("REMOVE #c SET #seen = :at")
+                .expression_attribute_names("#seen", "lastSeenAt")
+                .expression_attribute_values(":at", s(at)),
+            None => update.update_expression("REMOVE #c"),
+        };
+        let out = update.send().await?;
+        Ok(Some(Closed { user, last: open_in(out.attributes.as_ref(), now, id) == 0 }))
     }
 
     /// `user`'s open connections.

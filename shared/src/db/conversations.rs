@@ -319,14 +319,14 @@ impl ConversationRepo {
         )
     }
 
-    /// Takes the recipient's inbox-notice window of a conversation for `message` until `until`: `true`
-    /// when no other message holds it at `now` (the same message again keeps it: a redelivered
-    /// stream record notifies as the first delivery would have).
+    /// Takes the recipient's inbox-notice window of a conversation for `message` until `until`:
+    /// `true` when no other message holds it at the time `message` was sent (message time, not
+    /// the trigger's: a record handled late decides as one handled at once; the same message again
+    /// keeps it: a redelivered record notifies as the first delivery would have).
     pub async fn claim_inbox_notice(
         &self,
         message: &Message,
         recipient: UserId,
-        now: Timestamp,
         until: Timestamp,
     ) -> Result<bool, ApiError> {
         applied(
@@ -336,12 +336,12 @@ impl ConversationRepo {
                 .set_key(Some(view_key(message.conversation_id, recipient)))
                 .update_expression("SET #until = :until, #by = :message")
                 .condition_expression(
-                    "attribute_exists(pk) AND (attribute_not_exists(#until) OR #until <= :now OR #by = :message)",
+                    "attribute_exists(pk) AND (attribute_not_exists(#until) OR #until <= :sent OR #by = :message)",
                 )
                 .expression_attribute_names("#until", "noticeUntil")
                 .expression_attribute_names("#by", "noticeBy")
                 .expression_attribute_values(":until", n(until.unix_millis()))
-                .expression_attribute_values(":now", n(now.unix_millis()))
+                .expression_attribute_values(":sent", n(message.created_at.unix_millis()))
                 .expression_attribute_values(":message", AttributeValue::S(message.id.to_string()))
                 .send()
                 .await,

@@ -67,7 +67,7 @@ impl Chat {
         self.limiter.acquire(&MESSAGES_SENT, &caller.user_id.to_string()).await?;
         let now = self.clock.now();
         let mut message = Message {
-            id: MessageId::created_at(now),
+            id: MessageId::next_at(now),
             conversation_id: ConversationId::created_at(now),
             sender_id: caller.user_id,
             body,
@@ -111,7 +111,7 @@ impl Chat {
         self.limiter.acquire(&MESSAGES_SENT, &sender.to_string()).await?;
         let now = self.clock.now();
         let message = Message {
-            id: MessageId::created_at(now),
+            id: MessageId::next_at(now),
             conversation_id: conversation,
             sender_id: sender,
             body,

@@ -47,7 +47,7 @@ impl Live {
         match self.api.post(connection, json).await {
             Ok(Delivery::Sent) => true,
             Ok(Delivery::Gone) => {
-                if let Err(error) = self.connections.close(connection, self.clock.now()).await {
+                if let Err(error) = self.connections.forget(connection, self.clock.now()).await {
                     tracing::warn!(error = %error, "forgetting a gone connection failed; its TTL will");
                 }
                 false
