@@ -16,8 +16,8 @@ use crate::config::ConfigError;
 use crate::conversations::{ClientMessageId, Conversation, Message};
 use crate::db::Database;
 use crate::db::attributes::{Item, get_s, n, s};
-use crate::db::error::{applied, refused_start};
-use crate::db::index_page::{Position, checked_start, to_position};
+use crate::db::error::applied;
+use crate::db::index_page::{Position, checked_start, newest_first};
 use crate::db::read::get_consistent;
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -246,23 +246,15 @@ impl ConversationRepo {
     ) -> Result<(Vec<Message>, Option<Position>), ApiError> {
         let partition = conversation_pk(id);
         let start = checked_start(start, &["pk", "sk"], ("pk", &partition))?;
-        let from_cursor = start.is_some();
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND begins_with(sk, :msg)")
             .expression_attribute_values(":pk", s(&partition))
-            .expression_attribute_values(":msg", s("msg#"))
-            .scan_index_forward(false)
-            .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| refused_start(e, from_cursor))?;
-        let items = out.items.unwrap_or_default().into_iter();
-        let messages = items.map(serde_dynamo::from_item::<_, StoredMessage>).map(|m| m.map(|m| m.message));
-        Ok((messages.collect::<Result<_, _>>()?, to_position(out.last_evaluated_key)))
+            .expression_attribute_values(":msg", s("msg#"));
+        let (stored, next) = newest_first::<StoredMessage>(query, limit, start).await?;
+        Ok((stored.into_iter().map(|m| m.message).collect(), next))
     }
 
     /// A page of `user`'s conversations, latest activity first.
@@ -274,23 +266,15 @@ impl ConversationRepo {
     ) -> Result<(Vec<Conversation>, Option<Position>), ApiError> {
         let participant = user.to_string();
         let start = checked_start(start, &["pk", "sk", "participant", "activity"], ("participant", &participant))?;
-        let from_cursor = start.is_some();
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(BY_PARTICIPANT)
             .key_condition_expression("participant = :user")
-            .expression_attribute_values(":user", s(&participant))
-            .scan_index_forward(false)
-            .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| refused_start(e, from_cursor))?;
-        let items = out.items.unwrap_or_default().into_iter();
-        let views = items.map(serde_dynamo::from_item::<_, StoredView>).map(|v| v.map(|v| v.conversation));
-        Ok((views.collect::<Result<_, _>>()?, to_position(out.last_evaluated_key)))
+            .expression_attribute_values(":user", s(&participant));
+        let (stored, next) = newest_first::<StoredView>(query, limit, start).await?;
+        Ok((stored.into_iter().map(|v| v.conversation).collect(), next))
     }
 
     /// The other participants of `user`'s `limit` most recently active conversations.

@@ -10,9 +10,8 @@ use serde::Serialize;
 use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{Item, get_n, n, s};
-use crate::db::error::refused_start;
 pub use crate::db::index_page::Position;
-use crate::db::index_page::{checked_start, to_position};
+use crate::db::index_page::{checked_start, newest_first};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::ids::{NotificationId, UserId};
@@ -80,22 +79,14 @@ impl InboxRepo {
     ) -> Result<(Vec<InboxItem>, Option<Position>), ApiError> {
         let partition = format!("user#{user}");
         let start = checked_start(start, &["pk", "sk"], ("pk", &partition))?;
-        let from_cursor = start.is_some();
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND begins_with(sk, :n)")
             .expression_attribute_values(":pk", s(&partition))
-            .expression_attribute_values(":n", s("n#"))
-            .scan_index_forward(false)
-            .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| refused_start(e, from_cursor))?;
-        let items = out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?;
-        Ok((items, to_position(out.last_evaluated_key)))
+            .expression_attribute_values(":n", s("n#"));
+        newest_first(query, limit, start).await
     }
 
     pub async fn unread_count(&self, user: UserId) -> Result<u64, ApiError> {

@@ -42,6 +42,25 @@ pub fn position_of(item: &Item, names: &[&str]) -> Option<Position> {
     names.iter().map(|name| item.get(*name)?.as_s().ok().map(|v| ((*name).to_owned(), v.clone()))).collect()
 }
 
+/// One page of `query` (its table, key condition and values set), newest first, from `start`
+/// (checked with [`checked_start`]), decoded.
+pub async fn newest_first<T: DeserializeOwned>(
+    query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    limit: i32,
+    start: Option<Item>,
+) -> Result<(Vec<T>, Option<Position>), ApiError> {
+    let from_cursor = start.is_some();
+    let out = query
+        .scan_index_forward(false)
+        .limit(limit)
+        .set_exclusive_start_key(start)
+        .send()
+        .await
+        .map_err(|e| refused_start(e, from_cursor))?;
+    let items = out.items.unwrap_or_default().into_iter().map(serde_dynamo::from_item).collect::<Result<_, _>>()?;
+    Ok((items, to_position(out.last_evaluated_key)))
+}
+
 /// The query of one index partition, newest first.
 pub struct IndexPage<'a> {
     pub table: &'a str,
