@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use shared::clock::Timestamp;
 use souk_tests::accounts::Session;
-use souk_tests::images::{bomb_png, has_exif, jpeg_dimensions, jpeg_with_gps, pdf, png};
+use souk_tests::images::{bomb_png, has_exif, jpeg_dimensions, jpeg_with_gps, pdf, png, webp};
 use souk_tests::products::car_body;
 use souk_tests::vendors::application;
 use souk_tests::{TestMarketplace, eventually};
@@ -55,6 +55,23 @@ async fn a_photo_is_published_without_its_gps_in_three_widths_and_shown_by_a_pro
     let outside = "https://images.souk-el-sayarat.com/p/2.jpg";
     let created = market.create_product(&vendor, &car_with_image(outside)).await.json();
     assert_eq!((created["images"].clone(), created["thumbnails"].clone()), (json!([outside]), json!([outside])));
+}
+
+#[tokio::test]
+async fn a_webp_or_png_photo_is_published_as_jpeg_renditions() {
+    let market = TestMarketplace::spawn().await;
+    let vendor = market.approved_vendor("webp-dealer@example.com").await;
+    for (content_type, bytes) in [("image/webp", webp(1_000, 750)), ("image/png", png(400, 300))] {
+        let upload = market.uploaded(&vendor, "product_image", content_type, &bytes).await;
+        assert_eq!(upload["status"], "ready", "{content_type}: {upload}");
+        let small = market.fetch(upload["urls"]["320"].as_str().unwrap()).await;
+        assert_eq!((small.status.as_u16(), small.header("content-type")), (200, Some("image/jpeg")), "{content_type}");
+        assert_eq!(jpeg_dimensions(&small.body), (320, 240), "{content_type}");
+        // Never upscaled: the widest rendition of a 400-pixel photo is 400 pixels wide.
+        let large = market.fetch(upload["urls"]["1600"].as_str().unwrap()).await;
+        let expected = if content_type == "image/png" { (400, 300) } else { (1_000, 750) };
+        assert_eq!(jpeg_dimensions(&large.body), expected, "{content_type}");
+    }
 }
 
 #[tokio::test]

@@ -18,6 +18,13 @@ pub fn jpeg_with_gps(width: u32, height: u32) -> Vec<u8> {
     [&SOI[..], &[0xFF, APP1], &length, &exif, &plain[SOI.len()..]].concat()
 }
 
+/// A WebP photo (lossless, as the `image` crate encodes it), as Android phones often share them.
+pub fn webp(width: u32, height: u32) -> Vec<u8> {
+    let mut webp = Vec::new();
+    gradient(width, height).write_to(&mut std::io::Cursor::new(&mut webp), ImageFormat::WebP).expect("a WebP");
+    webp
+}
+
 pub fn png(width: u32, height: u32) -> Vec<u8> {
     let mut png = Vec::new();
     gradient(width, height).write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png).expect("a PNG");
