@@ -5,7 +5,7 @@
 //!
 //! 1. Values: [`ids`], [`money`], [`clock`], [`calendar`], [`error`], [`fields`], [`params`], [`tables`],
 //!    [`config`], [`cursor`], [`etag`], [`retry`], [`metrics`]. No I/O, no HTTP.
-//! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`payments`], [`media`], [`notify`], [`conversations`]: types
+//! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`payments`], [`media`], [`notify`], [`conversations`], [`frames`]: types
 //!    that parse on construction, and pure rules. No AWS SDK, no `lambda_http`.
 //! 3. Stores: [`db`] (one module per table), [`sns`], [`bucket`] (the media bucket) and `connections_api` (the WebSocket API's `@connections`), over the AWS
 //!    SDK; [`gateways`], the payment gateways' clients over HTTPS.
@@ -31,6 +31,7 @@ pub mod db;
 pub mod error;
 pub mod etag;
 pub mod fields;
+pub mod frames;
 #[cfg(feature = "payments")]
 pub mod gateways;
 pub mod http;

@@ -11,8 +11,8 @@ pub use aws_lambda_events::event::apigw::{
 };
 
 use crate::conversations::ConnectionId;
-use crate::conversations::frames::ServerFrame;
 use crate::error::ApiError;
+use crate::frames::ServerFrame;
 
 pub trait SocketRoute: Send + Sync + 'static {
     fn handle(&self, event: &SocketEvent) -> impl Future<Output = Result<(), ApiError>> + Send;

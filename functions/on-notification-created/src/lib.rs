@@ -3,7 +3,7 @@
 //! show it the moment it happens.
 
 use shared::config::ConfigError;
-use shared::conversations::frames::ServerFrame;
+use shared::frames::ServerFrame;
 use shared::ids::UserId;
 use shared::notify::InboxItem;
 use shared::services::live::Live;

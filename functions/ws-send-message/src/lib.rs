@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use shared::clock::Clock;
 use shared::config::ConfigError;
-use shared::conversations::frames::{SendMessage, ServerFrame};
 use shared::db::ConnectionRepo;
+use shared::frames::{SendMessage, ServerFrame};
 use shared::services::chat::Chat;
 use shared::services::live::Live;
 use shared::sockets::{SocketEvent, SocketRoute, connection_id, frame, refusal};

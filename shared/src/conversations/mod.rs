@@ -1,10 +1,10 @@
 //! Conversations between buyers and sellers about a listing, and what reaches a client live:
-//! the message and its rules ([`message_body`], [`client_message_id`]), a WebSocket connection's
-//! id ([`connection_id`]), and the frames a client sends and receives ([`frames`]).
+//! the message and its rules ([`message_body`], [`client_message_id`]) and a WebSocket
+//! connection's id ([`connection_id`]); the frames a client sends and receives are
+//! [`crate::frames`].
 
 pub mod client_message_id;
 pub mod connection_id;
-pub mod frames;
 pub mod message_body;
 pub mod requests;
 

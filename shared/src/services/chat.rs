@@ -8,12 +8,12 @@ use std::sync::Arc;
 use crate::accounts::Caller;
 use crate::clock::Clock;
 use crate::config::ConfigError;
-use crate::conversations::frames::ServerFrame;
 use crate::conversations::{ClientMessageId, Conversation, Message, MessageBody};
 use crate::db::conversations::{Sent, Started};
 use crate::db::rate_limits::MESSAGES_SENT;
 use crate::db::{ConversationRepo, Database, ProductRepo, RateLimiter};
 use crate::error::{ApiError, FieldError};
+use crate::frames::ServerFrame;
 use crate::ids::{ConversationId, MessageId, ProductId, UserId};
 use crate::services::live::Live;
 

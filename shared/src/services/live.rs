@@ -8,9 +8,9 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::connections_api::{ConnectionsApi, Delivery};
 use crate::conversations::ConnectionId;
-use crate::conversations::frames::ServerFrame;
 use crate::db::ConnectionRepo;
 use crate::error::ApiError;
+use crate::frames::ServerFrame;
 use crate::ids::UserId;
 
 #[derive(Clone)]

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::ConfigError;
-use crate::conversations::frames::ServerFrame;
 use crate::db::{ConversationRepo, Database};
 use crate::error::ApiError;
+use crate::frames::ServerFrame;
 use crate::ids::{ConversationId, UserId};
 use crate::services::live::Live;
 

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use crate::clock::{Clock, Timestamp};
 use crate::config::ConfigError;
 use crate::conversations::ConnectionId;
-use crate::conversations::frames::ServerFrame;
 use crate::db::{ConnectionRepo, ConversationRepo, Database};
 use crate::error::ApiError;
+use crate::frames::ServerFrame;
 use crate::ids::UserId;
 use crate::services::live::Live;
 

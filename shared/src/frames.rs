@@ -1,9 +1,10 @@
-//! The WebSocket frames: what a client sends (`action`) and what the server pushes (`type`).
+//! The WebSocket frames: what a client sends (`action`) and what the server pushes (`type`):
+//! conversations' messages, typing, reads and presence, and inbox notifications.
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientMessageId, Message, MessageBody};
 use crate::clock::Timestamp;
+use crate::conversations::{ClientMessageId, Message, MessageBody};
 use crate::error::FieldError;
 use crate::ids::{ConversationId, UserId};
 use crate::notify::InboxItem;
