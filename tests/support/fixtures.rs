@@ -18,17 +18,18 @@ use shared::tables::Table;
 use crate::TestMarketplace;
 
 /// Arranging a test's data is not what it checks: a write that a busy DynamoDB Local did not
-/// answer in time is made again (both writes here are idempotent), up to eight times over about
-/// seven seconds (CI runs the contract fuzzing beside the tests), then it fails.
+/// answer in time is made again (both writes here are idempotent), up to sixteen times over about
+/// half a minute (CI runs the contract fuzzing and release builds beside the tests), then it fails.
 async fn patiently<F, Fut>(what: &str, mut write: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), ApiError>>,
 {
-    for attempt in 1..=8u64 {
+    const ATTEMPTS: u64 = 16;
+    for attempt in 1..=ATTEMPTS {
         match write().await {
-            Err(ApiError::Unavailable { .. }) if attempt < 8 => {
-                tokio::time::sleep(std::time::Duration::from_millis(250 * attempt)).await;
+            Err(ApiError::Unavailable { .. }) if attempt < ATTEMPTS => {
+                tokio::time::sleep(std::time::Duration::from_millis((250 * attempt).min(2_000))).await;
             }
             result => return result.unwrap_or_else(|e| panic!("{what}: {e:?}")),
         }

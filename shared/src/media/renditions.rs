@@ -211,24 +211,6 @@ mod tests {
     }
 
     #[test]
-    fn a_png_declaring_fifty_thousand_pixels_a_side_is_refused_unread() {
-        // Signature, IHDR 50,000 × 50,000 RGB, an IDAT of eight zero bytes, IEND; CRCs correct.
-        const BOMB: [u8; 68] = [
-            0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, //
-            0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0xc3, 0x50, 0x00, 0x00, 0xc3, 0x50, //
-            0x08, 0x02, 0x00, 0x00, 0x00, 0xc4, 0xcd, 0xaa, 0x9d, //
-            0x00, 0x00, 0x00, 0x0b, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x80, 0x00, 0x00, 0x00, //
-            0x08, 0x00, 0x01, 0xb7, 0x58, 0x73, 0x95, //
-            0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-        ];
-        let started = std::time::Instant::now();
-        let too_large = Err(Rejection::TooManyPixels { width: 50_000, height: 50_000 });
-        assert_eq!(render(&BOMB, MediaType::Png), too_large);
-        assert_eq!(verify_image(&BOMB, MediaType::Png), too_large.map(drop));
-        assert!(started.elapsed().as_secs() < 2, "the pixels were decoded: {:?}", started.elapsed());
-    }
-
-    #[test]
     fn a_narrow_image_is_not_enlarged() {
         let renditions = render(&photo(200, 100, &[]), MediaType::Jpeg).unwrap();
         assert_eq!(sizes(&renditions), [(320, 200, 100), (800, 200, 100), (1_600, 200, 100)]);
