@@ -14,6 +14,7 @@ pub mod payments;
 pub mod products;
 pub mod sockets;
 pub mod streams;
+mod teardown;
 pub mod uploads;
 pub mod vendors;
 
@@ -42,6 +43,16 @@ pub struct TestMarketplace {
     pub clock: Arc<ManualClock>,
 }
 
+impl Drop for TestMarketplace {
+    fn drop(&mut self) {
+        if teardown::closed(&self.table_prefix)
+            && let Some(endpoint) = self.marketplace.app.config.dynamodb_endpoint()
+        {
+            teardown::delete_tables(endpoint.to_owned(), self.table_prefix.clone());
+        }
+    }
+}
+
 /// One development key pair per test process.
 pub fn signing_keys() -> &'static KeyPair {
     static KEYS: OnceLock<KeyPair> = OnceLock::new();
@@ -51,7 +62,9 @@ pub fn signing_keys() -> &'static KeyPair {
 impl TestMarketplace {
     /// A fresh marketplace on fresh tables.
     pub async fn spawn() -> Self {
-        Self::spawn_with_prefix(&unique_prefix()).await
+        let prefix = unique_prefix();
+        teardown::own(&prefix);
+        Self::spawn_with_prefix(&prefix).await
     }
 
     /// A marketplace over the tables named with `prefix`, created if they do not exist yet.
@@ -82,6 +95,7 @@ impl TestMarketplace {
         };
         adjust(&mut options);
         let marketplace = Marketplace::start(options).await.expect("the marketplace starts");
+        teardown::opened(prefix);
         let client = client::Client::new(marketplace.url());
         Self { marketplace, client, table_prefix: prefix.to_owned(), clock }
     }
