@@ -46,7 +46,8 @@ async fn search(market: &TestMarketplace, body: Value) -> (Value, u64) {
 
 #[tokio::test]
 async fn pages_read_within_their_budgets_and_later_pages_of_a_search_do_not_count_facets_again() {
-    let market = TestMarketplace::spawn().await;
+    let _turn = souk_tests::heavy_turn().await;
+    let market = TestMarketplace::spawn_without_triggers().await;
     market.list_in_bulk(&kias(KIAS)).await;
 
     let (listing, read) = read_by(&market, "GetProductsFunction", market.get("/api/products?make=kia")).await;

@@ -44,6 +44,7 @@ async fn messages_until(socket: &mut Socket, sentinels: usize) -> BTreeMap<Strin
 
 #[tokio::test]
 async fn two_hundred_sockets_and_fifty_conversations_get_every_message_once_and_in_order() {
+    let _turn = souk_tests::heavy_turn().await;
     let market = TestMarketplace::spawn().await;
     let vendors: Vec<_> = (0..VENDORS).map(|_| market.token_for(Role::Vendor)).collect();
     let mut products = Vec::new();
@@ -62,8 +63,9 @@ async fn two_hundred_sockets_and_fifty_conversations_get_every_message_once_and_
         let market = &market;
         async move {
             let body = json!({ "productId": product.id, "message": "hello" });
-            let started = market.post_as(token, "/api/conversations", &body).await;
-            assert_eq!(started.status, 201, "{}", String::from_utf8_lossy(&started.body));
+            // A retry after a 503 may find the conversation its first attempt made (200).
+            let started = market.post_as_retrying(token, "/api/conversations", &body).await;
+            assert!([200, 201].contains(&started.status.as_u16()), "{}", String::from_utf8_lossy(&started.body));
             started.json()["conversation"]["id"].as_str().unwrap().to_owned()
         }
     });
@@ -104,8 +106,8 @@ async fn two_hundred_sockets_and_fifty_conversations_get_every_message_once_and_
                 }
                 let path = format!("/api/conversations/{conversation}/messages");
                 let body = json!({ "body": format!("s{round}"), "clientMessageId": format!("s{round}") });
-                let answered = market.post_as(seller_token, &path, &body).await;
-                assert_eq!(answered.status, 201, "{}", String::from_utf8_lossy(&answered.body));
+                let answered = market.post_as_retrying(seller_token, &path, &body).await;
+                assert!(answered.status.is_success(), "{}", String::from_utf8_lossy(&answered.body));
             }
         }
     });

@@ -67,6 +67,15 @@ impl TestMarketplace {
         Self::spawn_with_prefix(&prefix).await
     }
 
+    /// A fresh marketplace on fresh tables whose stream triggers do not run: for tests that put
+    /// thousands of items straight into the tables and only read them, where a trigger run for
+    /// each of their stream records would be most of the work.
+    pub async fn spawn_without_triggers() -> Self {
+        let prefix = unique_prefix();
+        teardown::own(&prefix);
+        Self::spawn_with(database::endpoint().await, &prefix, |options| options.triggers = false).await
+    }
+
     /// A marketplace over the tables named with `prefix`, created if they do not exist yet.
     pub async fn spawn_with_prefix(prefix: &str) -> Self {
         Self::spawn_with(database::endpoint().await, prefix, |_| {}).await
@@ -129,6 +138,21 @@ impl TestMarketplace {
         self.send_as(http::Method::POST, access_token, path, Some(body), &[]).await
     }
 
+    /// `post_as`, repeated after its `Retry-After` while it answers 503, as a client does (for
+    /// requests that are safe to repeat), up to 20 times.
+    pub async fn post_as_retrying(&self, access_token: &str, path: &str, body: &serde_json::Value) -> TestResponse {
+        let mut attempts = 1;
+        loop {
+            let answer = self.post_as(access_token, path, body).await;
+            if answer.status != 503 || attempts == 20 {
+                return answer;
+            }
+            let wait = answer.header("retry-after").and_then(|s| s.parse().ok()).unwrap_or(1);
+            tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+            attempts += 1;
+        }
+    }
+
     /// Any request with `Authorization: Bearer <access_token>`, a JSON body if there is one, and
     /// `headers` besides.
     pub async fn send_as(
@@ -162,6 +186,13 @@ impl TestMarketplace {
 }
 
 /// Table names are at most 255 characters of `[a-zA-Z0-9_.-]`.
+/// Tests that write thousands of items or hold hundreds of sockets take turns: two of them at
+/// once made the run's one DynamoDB Local answer too late for the functions' timeouts.
+pub async fn heavy_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    TURN.lock().await
+}
+
 pub fn unique_prefix() -> String {
     format!("t{}_", ulid::Ulid::new().to_string().to_lowercase())
 }
