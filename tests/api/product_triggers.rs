@@ -9,7 +9,7 @@ use shared::db::{ListingRepo, ProductRepo};
 use shared::money::Money;
 use shared::streams::{StreamRecord, process};
 use souk_tests::TestMarketplace;
-use souk_tests::fixtures::car;
+use souk_tests::fixtures::{car, while_unavailable};
 use souk_tests::streams::{batch, image};
 
 /// A change of a product as the products table's stream carries it: its key and new image.
@@ -65,11 +65,14 @@ async fn duplicated_and_reordered_records_leave_the_entries_as_the_product_is_no
 /// Delivers `event` to `trigger` as Lambda does: a reported failure is delivered again from the
 /// failed record on (a busy shared database may time a write out), a few times at most.
 async fn deliver<T: shared::streams::Trigger>(trigger: &T, mut event: shared::streams::StreamEvent) {
-    for _ in 0..5 {
+    for attempt in 1..=20u64 {
         let failures = process(trigger, &event).await.batch_item_failures;
         let Some(failed) = failures.first().and_then(|f| f.item_identifier.clone()) else { return };
         let from = event.records.iter().position(|r| r.change.sequence_number.as_deref() == Some(failed.as_str()));
         event.records.drain(..from.expect("the failure names a record of the batch"));
+        // As Lambda waits before it delivers a failed batch again (a busy DynamoDB Local is the
+        // usual cause here).
+        tokio::time::sleep(std::time::Duration::from_millis(250 * attempt.min(8))).await;
     }
     panic!("the records kept failing");
 }
@@ -134,7 +137,12 @@ async fn rebuilds_of_every_version_racing_leave_only_the_newest_entries() {
         }
         // Each version twice, in an order that changes every round.
         versions.rotate_left(round);
-        let rebuilds = versions.iter().chain(versions.iter().rev()).map(|v| listings.reconcile(id, Some(v)));
+        // Each rebuild is repeated while DynamoDB Local is too busy to answer, as a trigger's
+        // record is delivered again.
+        let rebuilds = versions.iter().chain(versions.iter().rev()).map(|v| {
+            let listings = &listings;
+            while_unavailable(move || listings.reconcile(id, Some(v)))
+        });
         futures::future::try_join_all(rebuilds).await.unwrap();
         assert_eq!(market.listing_entries(id).await, expected(&Product { id, ..newest }), "round {round}");
     }

@@ -96,11 +96,19 @@ async fn two_hundred_sockets_and_fifty_conversations_get_every_message_once_and_
                 let frame = json!({ "action": "sendMessage", "conversationId": conversation, "body": format!("b{round}"), "clientMessageId": client_id });
                 socket.send(&frame).await;
                 // Frames before the ack (the seller's answers, presence) are read again below from the other socket.
+                // An `unavailable` error is answered as the README tells clients: the same frame again.
+                let mut retries = 0;
                 loop {
                     let answer = socket.next().await;
                     if answer["type"] == "ack" {
                         assert_eq!(answer["clientMessageId"], client_id.as_str());
                         break;
+                    }
+                    if answer["type"] == "error" && answer["code"] == "unavailable" && retries < 20 {
+                        retries += 1;
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        socket.send(&frame).await;
+                        continue;
                     }
                     assert_ne!(answer["type"], "error", "{answer}");
                 }

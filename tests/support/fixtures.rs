@@ -17,23 +17,35 @@ use shared::tables::Table;
 
 use crate::TestMarketplace;
 
-/// Arranging a test's data is not what it checks: a write that a busy DynamoDB Local did not
-/// answer in time is made again (both writes here are idempotent), up to sixteen times over about
-/// half a minute (CI runs the contract fuzzing and release builds beside the tests), then it fails.
-async fn patiently<F, Fut>(what: &str, mut write: F)
+/// `call` repeated while a busy DynamoDB Local does not answer it in time (503 `Unavailable`), up
+/// to sixteen times over about half a minute, as a client or a stream's redelivery would: CI runs
+/// the contract fuzzing and release builds beside the tests. For idempotent calls only.
+pub async fn while_unavailable<T, F, Fut>(mut call: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    const ATTEMPTS: u64 = 16;
+    let mut attempt = 1;
+    loop {
+        match call().await {
+            Err(ApiError::Unavailable { .. }) if attempt < ATTEMPTS => {
+                tokio::time::sleep(std::time::Duration::from_millis((250 * attempt).min(2_000))).await;
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// Arranging a test's data is not what it checks: a write is made again while DynamoDB Local is
+/// too busy for it ([`while_unavailable`]; both writes here are idempotent), then it fails.
+async fn patiently<F, Fut>(what: &str, write: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), ApiError>>,
 {
-    const ATTEMPTS: u64 = 16;
-    for attempt in 1..=ATTEMPTS {
-        match write().await {
-            Err(ApiError::Unavailable { .. }) if attempt < ATTEMPTS => {
-                tokio::time::sleep(std::time::Duration::from_millis((250 * attempt).min(2_000))).await;
-            }
-            result => return result.unwrap_or_else(|e| panic!("{what}: {e:?}")),
-        }
-    }
+    while_unavailable(write).await.unwrap_or_else(|e| panic!("{what}: {e:?}"))
 }
 
 pub const VENDOR_A: &str = "01HVA000000000000000000000";
