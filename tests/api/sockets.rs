@@ -90,16 +90,66 @@ async fn a_retried_client_message_id_is_acked_with_the_first_message_and_deliver
     // A typing signal after the retries: the messages the seller gets before it are all the
     // retries made (besides them, their inbox notice of the first question may come late).
     buyer.send(&json!({ "action": "typing", "conversationId": id })).await;
+    let delivered = messages_before_typing(&mut seller).await;
+    assert_eq!(delivered, [acks[0]["message"].clone()], "the message once, no second copy");
+}
+
+/// The message frames `socket` gets before the typing frame the other party sends next.
+async fn messages_before_typing(socket: &mut souk_tests::sockets::Socket) -> Vec<Value> {
     let mut delivered = Vec::new();
     loop {
-        let frame = seller.next().await;
+        let frame = socket.next().await;
         match frame["type"].as_str() {
-            Some("typing") => break,
+            Some("typing") => return delivered,
             Some("message") => delivered.push(frame["message"].clone()),
             _ => {}
         }
     }
-    assert_eq!(delivered, [acks[0]["message"].clone()], "the message once, no second copy");
+}
+
+#[tokio::test]
+async fn a_push_that_failed_is_made_good_by_the_retry_and_only_where_it_failed() {
+    let market = TestMarketplace::spawn().await;
+    let shop = market.shop("ws-owed", 1).await;
+    let id = conversation(&market, &shop).await;
+    let connections = ConnectionRepo::new(&market.app().database()).unwrap();
+    let seller_id = shop.vendor.user_id().parse().unwrap();
+    let mut phone = market.connect(&shop.vendor).await;
+    let [phone_id]: [ConnectionId; 1] =
+        connections.of_user(seller_id, market.clock_now()).await.unwrap().try_into().unwrap();
+    let mut laptop = market.connect(&shop.vendor).await;
+    let laptop_id = connections
+        .of_user(seller_id, market.clock_now())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| *c != phone_id)
+        .expect("the second connection");
+    let mut buyer = market.connect(&shop.buyer).await;
+
+    // `@connections` fails for the laptop: the message is stored, the sender told to retry.
+    let gateway = market.marketplace.sockets.connections();
+    gateway.fail_posts_to(laptop_id.as_str());
+    let path = format!("/api/conversations/{id}/messages");
+    let body = json!({ "body": "still available?", "clientMessageId": "owed-1" });
+    let failed = market.post_as(&shop.buyer.access_token, &path, &body).await;
+    assert_eq!(failed.status, 503, "{}", String::from_utf8_lossy(&failed.body));
+    assert_eq!(failed.json()["code"], "unavailable");
+    assert!(failed.header("retry-after").is_some());
+
+    gateway.heal(laptop_id.as_str());
+    let retried = market.post_as(&shop.buyer.access_token, &path, &body).await;
+    assert!(retried.status.is_success(), "{}", String::from_utf8_lossy(&retried.body));
+    let message = retried.json();
+    let again = market.post_as(&shop.buyer.access_token, &path, &body).await;
+    assert_eq!(again.json(), message, "the same message each time");
+
+    buyer.send(&json!({ "action": "typing", "conversationId": id })).await;
+    assert_eq!(messages_before_typing(&mut phone).await, vec![message.clone()], "the phone had it at once, and once");
+    assert_eq!(messages_before_typing(&mut laptop).await, vec![message], "the laptop got it on the retry, once");
+    let listed = market.get_as(&shop.vendor.access_token, &path).await.json();
+    let stored = listed["items"].as_array().unwrap().iter().filter(|m| m["clientMessageId"] == "owed-1").count();
+    assert_eq!(stored, 1, "stored once");
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! takes its orders from. A connection is here from its accepted `$connect` until it closes or is
 //! deleted; a frame for an id that is not here is for a connection that is gone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -67,6 +67,9 @@ pub struct Connections {
     open: Arc<Mutex<HashMap<String, Entry>>>,
     /// Frames posted to a connection that was gone: what tests check functions never repeat.
     gone_posts: Arc<AtomicUsize>,
+    /// Connections whose posts fail for now (500, as `@connections` does at times): what tests
+    /// use to show a push that failed is made good.
+    failing: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Connections {
@@ -82,6 +85,19 @@ impl Connections {
     /// How many frames were posted to a connection that was gone (each answered 410).
     pub fn gone_posts(&self) -> usize {
         self.gone_posts.load(Ordering::Relaxed)
+    }
+
+    /// Posts to connection `id` fail (500) until [`Self::heal`].
+    pub fn fail_posts_to(&self, id: &str) {
+        self.failing.lock().expect("failing lock").insert(id.to_owned());
+    }
+
+    pub fn heal(&self, id: &str) {
+        self.failing.lock().expect("failing lock").remove(id);
+    }
+
+    pub(super) fn is_failing(&self, id: &str) -> bool {
+        self.failing.lock().expect("failing lock").contains(id)
     }
 
     /// What is known of connection `id`.

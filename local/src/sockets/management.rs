@@ -69,6 +69,9 @@ where
 
 /// Text goes as a text frame; bytes that are not UTF-8 can only go as a binary one.
 async fn post(connections: &Connections, id: &str, body: Bytes) -> Response {
+    if connections.is_failing(id) {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerErrorException");
+    }
     let frame = match String::from_utf8(body.to_vec()) {
         Ok(text) => Message::text(text),
         Err(_) => Message::binary(body),

@@ -6,6 +6,7 @@
 pub mod client_message_id;
 pub mod connection_id;
 pub mod message_body;
+pub mod owed;
 pub mod requests;
 
 use std::time::Duration;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 pub use client_message_id::ClientMessageId;
 pub use connection_id::ConnectionId;
 pub use message_body::MessageBody;
+pub use owed::Owed;
 
 use crate::clock::Timestamp;
 use crate::ids::{ConversationId, MessageId, ProductId, UserId};

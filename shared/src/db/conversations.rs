@@ -1,22 +1,23 @@
 //! The conversations table. Under `pk = conv#<id>`: each participant's view (`sk = view#<userId>`:
 //! the conversation as they list it, with their unread count; a user is a participant exactly
 //! when their view exists), the messages (`sk = msg#<messageId>`) and each sender's
-//! `clientMessageId` claims (`sk = client#<userId>#<clientMessageId>`). `pk = pair#<buyer>#<product>`
+//! `clientMessageId` claims (`sk = client#<userId>#<clientMessageId>`, with `liveOwed`: who still
+//! lacks the message's live copy, everyone until a push takes it). `pk = pair#<buyer>#<product>`
 //! holds the one conversation of a buyer about a product; `pk = link#<userId>#<userId>` (the
 //! smaller id first) says two users share a conversation (who may see a customer's presence). A message, its claim and both views
 //! change in one transaction, so a list never shows a message that is not there, or misses one.
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Timestamp;
 use crate::config::ConfigError;
-use crate::conversations::{ClientMessageId, Conversation, Message};
+use crate::conversations::{ClientMessageId, Conversation, Message, Owed};
 use crate::db::Database;
 use crate::db::attributes::{Item, get_s, n, s};
-use crate::db::error::applied;
+use crate::db::error::{applied, is_condition_failure};
 use crate::db::index_page::{Position, checked_start, newest_first};
 use crate::db::read::get_consistent;
 use crate::db::transaction;
@@ -46,6 +47,22 @@ pub enum Sent {
     Stored,
     /// The sender sent this `clientMessageId` before: the message it made then.
     Repeated(Message),
+}
+
+const LIVE_OWED: &str = "liveOwed";
+
+fn owed_value(owed: &Owed) -> AttributeValue {
+    match owed {
+        Owed::Everyone => AttributeValue::Bool(true),
+        Owed::Connections(ids) => AttributeValue::Ss(ids.iter().map(ToString::to_string).collect()),
+    }
+}
+
+fn owed_of(value: &AttributeValue) -> Owed {
+    match value {
+        AttributeValue::Ss(ids) => Owed::Connections(ids.iter().filter_map(|id| id.parse().ok()).collect()),
+        _ => Owed::Everyone,
+    }
 }
 
 fn key(pk: String, sk: String) -> Item {
@@ -204,6 +221,7 @@ impl ConversationRepo {
         if let Some(client) = &message.client_message_id {
             let mut claim = claim_key(message.conversation_id, message.sender_id, client);
             claim.insert("messageId".into(), s(message.id));
+            claim.insert(LIVE_OWED.into(), owed_value(&Owed::Everyone));
             items.push(self.put(claim, Some("attribute_not_exists(pk)"))?);
         }
         items.push(self.touch_view(message, message.sender_id)?);
@@ -235,6 +253,44 @@ impl ConversationRepo {
         let stored: Option<StoredMessage> =
             get_consistent(&self.client, &self.table, key(conversation_pk(id), format!("msg#{message_id}"))).await?;
         stored.map(|stored| stored.message).ok_or_else(|| ApiError::internal("a claimed message is missing"))
+    }
+
+    /// Takes the duty to push `message` live: who is owed it, now no longer recorded, or `None`
+    /// when nobody is (it was delivered, or another attempt holds the duty). One attempt at a
+    /// time holds it, so racing retries push each copy once.
+    pub async fn take_owed(&self, message: &Message) -> Result<Option<Owed>, ApiError> {
+        let Some(client) = &message.client_message_id else { return Ok(None) };
+        let taken = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(claim_key(message.conversation_id, message.sender_id, client)))
+            .update_expression("REMOVE #owed")
+            .condition_expression("attribute_exists(#owed)")
+            .expression_attribute_names("#owed", LIVE_OWED)
+            .return_values(ReturnValue::UpdatedOld)
+            .send()
+            .await;
+        match taken {
+            Ok(out) => Ok(out.attributes.as_ref().and_then(|old| old.get(LIVE_OWED)).map(owed_of)),
+            Err(e) if is_condition_failure(&e) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Gives back the duty taken with [`Self::take_owed`]: `owed` still lack `message`.
+    pub async fn owe(&self, message: &Message, owed: &Owed) -> Result<(), ApiError> {
+        let Some(client) = &message.client_message_id else { return Ok(()) };
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(claim_key(message.conversation_id, message.sender_id, client)))
+            .update_expression("SET #owed = :owed")
+            .expression_attribute_names("#owed", LIVE_OWED)
+            .expression_attribute_values(":owed", owed_value(owed))
+            .send()
+            .await?;
+        Ok(())
     }
 
     /// A page of a conversation's messages, newest first.

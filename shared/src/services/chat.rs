@@ -1,14 +1,16 @@
 //! Buyers and sellers talking about a listing: starting the one conversation of a buyer about a
 //! product, sending messages (once per `clientMessageId`, at most 30 a minute), reading them. The
-//! function that stores a message also delivers it to the recipient's open connections at once;
-//! the stream only turns messages to offline recipients into inbox notices.
+//! function that stores a message also delivers it to the recipient's open connections at once
+//! (the stream only turns messages to offline recipients into inbox notices). A message is stored
+//! before it is pushed; when the push fails the sender is answered `unavailable`, and their retry
+//! pushes it to the connections still owed it, so no open connection misses one or gets it twice.
 
 use std::sync::Arc;
 
 use crate::accounts::Caller;
 use crate::clock::Clock;
 use crate::config::ConfigError;
-use crate::conversations::{ClientMessageId, Conversation, Message, MessageBody};
+use crate::conversations::{ClientMessageId, Conversation, Message, MessageBody, Owed};
 use crate::db::conversations::{Sent, Started};
 use crate::db::rate_limits::MESSAGES_SENT;
 use crate::db::{ConversationRepo, Database, ProductRepo, RateLimiter};
@@ -92,7 +94,7 @@ impl Chat {
                 false
             }
         };
-        self.deliver(&message, seller).await;
+        self.deliver_courtesy(&message, seller).await;
         let conversation = self.conversations.view(message.conversation_id, caller.user_id).await?;
         let conversation =
             conversation.ok_or_else(|| ApiError::internal("a started conversation without the buyer's view"))?;
@@ -119,20 +121,45 @@ impl Chat {
             client_message_id: Some(client_message_id),
         };
         let recipient = view.other_than(sender);
-        match self.conversations.send(&message, recipient).await? {
-            Sent::Stored => {
-                self.deliver(&message, recipient).await;
-                Ok(Posted { message, repeated: false })
-            }
-            Sent::Repeated(first) => Ok(Posted { message: first, repeated: true }),
+        let (message, repeated) = match self.conversations.send(&message, recipient).await? {
+            Sent::Stored => (message, false),
+            Sent::Repeated(first) => (first, true),
+        };
+        // The first attempt pushes it, or the retry of one that could not.
+        if let Some(owed) = self.conversations.take_owed(&message).await? {
+            self.deliver(&message, recipient, owed).await?;
         }
+        Ok(Posted { message, repeated })
     }
 
-    /// The new message to the recipient's open connections. It is stored: a failure here loses
-    /// only the live copy, so it is logged, not returned.
-    async fn deliver(&self, message: &Message, recipient: UserId) {
-        if let Err(error) = self.live.push(recipient, &ServerFrame::Message { message: message.clone() }).await {
-            tracing::warn!(error = %error, "live delivery of a message failed");
+    /// The stored `message` to the recipient's connections that are `owed` it. When a push fails,
+    /// who is still owed it is given back and the sender answered `unavailable`: their retry comes
+    /// back here.
+    async fn deliver(&self, message: &Message, recipient: UserId, owed: Owed) -> Result<(), ApiError> {
+        let frame = ServerFrame::Message { message: message.clone() };
+        let pushed = match &owed {
+            Owed::Everyone => self.live.push(recipient, &frame).await,
+            Owed::Connections(connections) => Ok(self.live.push_to(connections, &frame).await),
+        };
+        let still_owed = match pushed {
+            Ok(pushed) if pushed.missed.is_empty() => return Ok(()),
+            Ok(pushed) => Owed::Connections(pushed.missed),
+            Err(error) => {
+                tracing::warn!(error = %error, "looking up a recipient's connections failed");
+                owed
+            }
+        };
+        self.conversations.owe(message, &still_owed).await?;
+        Err(ApiError::Unavailable { retry_after_secs: 1 })
+    }
+
+    /// The question that starts or joins a conversation has no `clientMessageId` to retry it by:
+    /// its live copy is a courtesy, logged when it fails.
+    async fn deliver_courtesy(&self, message: &Message, recipient: UserId) {
+        match self.live.push(recipient, &ServerFrame::Message { message: message.clone() }).await {
+            Ok(pushed) if pushed.missed.is_empty() => {}
+            Ok(pushed) => tracing::warn!(missed = pushed.missed.len(), "live delivery of a message missed connections"),
+            Err(error) => tracing::warn!(error = %error, "live delivery of a message failed"),
         }
     }
 }
