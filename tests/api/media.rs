@@ -210,6 +210,7 @@ async fn who_may_upload_what() {
 
 #[tokio::test]
 async fn at_most_a_hundred_uploads_wait_at_once_and_abandoned_ones_stop_counting() {
+    let _turn = souk_tests::heavy_turn().await;
     let market = TestMarketplace::spawn().await;
     let vendor = market.approved_vendor("dealer@example.com").await;
     // As a client does, each request is repeated while it answers 503 (a busy counter).
@@ -225,7 +226,12 @@ async fn at_most_a_hundred_uploads_wait_at_once_and_abandoned_ones_stop_counting
     let answers = futures::future::join_all((0..110).map(|_| request())).await;
     let created = answers.iter().filter(|a| a.status == 201).count();
     let limited = answers.iter().filter(|a| a.status == 429).count();
-    assert_eq!((created, limited), (100, 10));
+    // A 503 may come after the upload was stored (the database answered too late); the retry is
+    // then another upload, so a few of the 100 may have been answered 503 rather than 201. Every
+    // request ends created or refused, and exactly 100 are stored, never a 101st.
+    assert_eq!(created + limited, 110, "every request created or refused");
+    assert!(created <= 100, "{created} created");
+    assert_eq!(market.pending_uploads_of(vendor.user_id()).await, 100, "exactly the limit stored");
     market.request_upload(&vendor, "product_image", "image/jpeg", 1000).await.assert_problem(429, "rate_limited");
 
     // Their URLs expired long ago and nothing came: they are given up, and room is made.

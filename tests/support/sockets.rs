@@ -47,14 +47,20 @@ impl Socket {
 
     /// The next text frame, parsed.
     pub async fn next(&mut self) -> Value {
+        self.next_within(PATIENCE).await.expect("a frame arrives")
+    }
+
+    /// The next text frame, parsed, if one comes within `wait`.
+    pub async fn next_within(&mut self, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let frame = tokio::time::timeout(PATIENCE, self.stream.next())
+            let frame = tokio::time::timeout_at(deadline, self.stream.next())
                 .await
-                .expect("a frame arrives")
+                .ok()?
                 .expect("the socket is open")
                 .expect("a readable frame");
             match frame {
-                Message::Text(text) => return serde_json::from_str(&text).expect("a JSON frame"),
+                Message::Text(text) => return Some(serde_json::from_str(&text).expect("a JSON frame")),
                 Message::Ping(_) | Message::Pong(_) => continue,
                 other => panic!("unexpected frame {other:?}"),
             }

@@ -89,6 +89,32 @@ impl TestMarketplace {
     }
 
     /// Removes upload `id`'s item, as DynamoDB's TTL does when it expires.
+    /// How many uploads of `owner` are stored as pending (the `PendingByOwner` index, read whole).
+    pub async fn pending_uploads_of(&self, owner: &str) -> usize {
+        let table = format!("{}UploadsTable", self.table_prefix);
+        let mut count = 0;
+        let mut start = None;
+        loop {
+            let page = self
+                .app()
+                .dynamodb
+                .query()
+                .table_name(&table)
+                .index_name("PendingByOwner")
+                .key_condition_expression("pendingOwner = :owner")
+                .expression_attribute_values(":owner", AttributeValue::S(owner.to_owned()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .expect("the pending uploads are read");
+            count += page.count as usize;
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return count;
+            }
+        }
+    }
+
     pub async fn remove_upload_item(&self, id: &str) {
         let table = format!("{}UploadsTable", self.table_prefix);
         let key = AttributeValue::S(format!("upload#{id}"));
