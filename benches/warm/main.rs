@@ -43,7 +43,15 @@ fn warm(c: &mut Criterion) {
     group.warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(8));
     for (name, fixture) in fixture::all() {
         let endpoint = canned_dynamodb::start(&fixture.exchanges);
-        let config = Config::local(&endpoint, "", CURSOR_SECRET).with(vars::JWT_PUBLIC_KEY, &keys.public_base64);
+        let config = Config::local(&endpoint, "", CURSOR_SECRET)
+            .with(vars::JWT_PUBLIC_KEY, &keys.public_base64)
+            // The checkouts are paid in cash: the gateway is configured, as in Lambda, never called.
+            .with(vars::PAYMOB_BASE_URL, "http://127.0.0.1:9/")
+            .with(vars::PAYMOB_SECRET_KEY, "sk_test_unused")
+            .with(vars::PAYMOB_PUBLIC_KEY, "egy_pk_test_unused")
+            .with(vars::PAYMOB_CARD_INTEGRATION_ID, "1")
+            .with(vars::PAYMOB_WALLET_INTEGRATION_ID, "2")
+            .with(vars::PAYMOB_NOTIFICATION_URL, "http://127.0.0.1:9/hook");
         let app = runtime.block_on(App::new(config));
         let token = fixture.request.caller.as_ref().map(|caller| issuer.issue(caller, Timestamp::now()).token);
         let event = invocation::event(&fixture.function, &fixture.request, token.as_deref());

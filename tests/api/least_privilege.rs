@@ -123,10 +123,12 @@ async fn drive(market: &TestMarketplace) {
     eventually("the product to archive is listed", listed).await;
     assert_eq!(market.delete_product(&vendor, &archived).await.status, 204);
 
-    // Orders: a checkout, its reads, a cancellation that returns the stock.
+    // Orders: a checkout and its replay, its reads, a cancellation that returns the stock.
     market.refuse_next_message(customer.user_id());
     let placed = market.checkout(&customer, &basket(&[(&product, 1)]), Some("checkout-1")).await;
     assert_eq!(placed.status, 201, "{}", String::from_utf8_lossy(&placed.body));
+    let replayed = market.checkout(&customer, &basket(&[(&product, 1)]), Some("checkout-1")).await;
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
     let order = placed.json()["orders"][0]["id"].as_str().unwrap().to_owned();
     eventually("the customer hears of the order", || async {
         !market.outbox_of_type(customer.user_id(), "order_created").await.is_empty()

@@ -119,6 +119,29 @@ async fn a_retried_checkout_with_its_key_replays_the_first_and_another_body_is_r
 }
 
 #[tokio::test]
+async fn a_replay_is_answered_after_the_first_checkout_took_the_last_units() {
+    let market = TestMarketplace::spawn().await;
+    let vendor = market.approved_vendor("last-units@example.com").await;
+    let mirror = market.new_product(&vendor, "Side mirror", 2, 900).await;
+    let customer = market.verified_customer("last-units-buyer@example.com").await;
+    let body = basket(&[(&mirror, 2)]);
+
+    let first = market.checkout(&customer, &body, Some("last-2")).await;
+    assert_eq!(first.status, 201);
+    assert_eq!(stock_of(&market, &mirror).await, (0, "sold_out".to_owned()));
+    // Its answer was lost: the retry finds the product sold out, by that very checkout.
+    let again = market.checkout(&customer, &body, Some("last-2")).await;
+    assert_eq!((again.status.as_u16(), again.header("idempotent-replayed")), (201, Some("true")));
+    assert_eq!(again.json(), first.json());
+    market
+        .checkout(&customer, &basket(&[(&mirror, 1)]), Some("last-2"))
+        .await
+        .assert_problem(422, "idempotency_key_reused");
+    market.checkout(&customer, &body, Some("last-3")).await.assert_problem(409, "insufficient_stock");
+    assert_eq!(stock_of(&market, &mirror).await.0, 0);
+}
+
+#[tokio::test]
 async fn checkouts_are_validated_and_only_verified_buyers_may_order() {
     let market = TestMarketplace::spawn().await;
     let vendor = market.approved_vendor("strict-orders@example.com").await;

@@ -4,7 +4,10 @@
 //! 409 `insufficient_stock`, naming it, and nothing changes.
 //!
 //! With an idempotency key the response is stored in the same transaction: the same key and body
-//! replay it, the same key with another body is 422.
+//! replay it, the same key with another body is 422. A checkout paid in cash looks for an earlier
+//! one of its key only when its own attempt fails (its transaction meets the key, or a product
+//! sold out since): the first attempt, by far the most common, makes no read for it. One paid
+//! online looks first, so that a repeat never opens a second payment at the gateway.
 //!
 //! Paid by card or wallet, the checkout's payment is opened at the gateway first, for the whole
 //! checkout, and recorded in that same transaction: a gateway that cannot be reached is 503 with
@@ -105,11 +108,32 @@ impl Placement {
         checkout: &Checkout,
         idempotency: Option<Idempotency>,
     ) -> Result<Outcome, ApiError> {
-        if let Some(idempotency) = &idempotency
-            && let Some(outcome) = self.replay(idempotency).await?
+        let Some(keyed) = &idempotency else { return self.attempt(customer, checkout, None).await };
+        if checkout.payment_method.online().is_some()
+            && let Some(outcome) = self.replay(keyed).await?
         {
             return Ok(outcome);
         }
+        match self.attempt(customer, checkout, Some(keyed)).await {
+            // An earlier checkout of this key may be why this one failed (it took the last stock).
+            Err(error) => match self.replay(keyed).await {
+                Ok(Some(outcome)) => Ok(outcome),
+                Ok(None) => Err(error),
+                Err(ApiError::IdempotencyKeyReused) => Err(ApiError::IdempotencyKeyReused),
+                Err(_) => Err(error),
+            },
+            placed => placed,
+        }
+    }
+
+    /// Places the checkout: its products read, priced and taken, its orders (and payment, and
+    /// idempotency record) written, in one transaction, read again while a product changes.
+    async fn attempt(
+        &self,
+        customer: UserId,
+        checkout: &Checkout,
+        idempotency: Option<&Idempotency>,
+    ) -> Result<Outcome, ApiError> {
         let ids: Vec<_> = checkout.lines.iter().map(|(id, _)| *id).collect();
         let checkout_id = CheckoutId::new();
         let mut opened = None;
@@ -129,7 +153,7 @@ impl Placement {
             let session = payment.as_ref().and(opened.as_ref()).map(|(_, session)| session.clone());
             let body = serde_json::to_string(&Placed { checkout_id, orders: orders.clone(), payment: session })
                 .expect("orders serialize");
-            let record = idempotency.as_ref().map(|i| IdempotencyRecord {
+            let record = idempotency.map(|i| IdempotencyRecord {
                 key: i.key.clone(),
                 request_hash: i.request_hash.clone(),
                 response: body.clone(),
@@ -139,7 +163,7 @@ impl Placement {
                 Ok(()) => return Ok(Outcome::Placed { orders: orders.len(), body }),
                 Err(PlaceError::Stale(_)) => backoff.pause().await?,
                 Err(PlaceError::KeyTaken) => {
-                    let idempotency = idempotency.as_ref().expect("only a keyed checkout records a key");
+                    let idempotency = idempotency.expect("only a keyed checkout records a key");
                     return self
                         .replay(idempotency)
                         .await?
