@@ -50,6 +50,24 @@ pub enum Sent {
 }
 
 const LIVE_OWED: &str = "liveOwed";
+/// How long an attempt holds the duty to push a message: longer than a function may run (10 s).
+const HOLD: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// What an attempt to send a message must do about its live copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Duty {
+    /// Push it to these, then settle.
+    Push(Owed),
+    /// Everyone has it.
+    Delivered,
+    /// Another attempt is pushing it now: try again shortly.
+    HeldElsewhere,
+}
+
+/// A hold bounds how long a function runs, which is real time, not the marketplace's clock.
+fn real_time_millis() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_millis() as i64)
+}
 
 fn owed_value(owed: &Owed) -> AttributeValue {
     match owed {
@@ -255,42 +273,82 @@ impl ConversationRepo {
         stored.map(|stored| stored.message).ok_or_else(|| ApiError::internal("a claimed message is missing"))
     }
 
-    /// Takes the duty to push `message` live: who is owed it, now no longer recorded, or `None`
-    /// when nobody is (it was delivered, or another attempt holds the duty). One attempt at a
-    /// time holds it, so racing retries push each copy once.
-    pub async fn take_owed(&self, message: &Message) -> Result<Option<Owed>, ApiError> {
-        let Some(client) = &message.client_message_id else { return Ok(None) };
+    /// Takes the duty to push `message` live for `attempt` (an id of the caller's choosing): who
+    /// is owed it. One attempt at a time holds the duty, for [`HOLD`]; the same attempt asking
+    /// again (the SDK repeating a call whose answer came too late) gets it again, and a holder
+    /// that died leaves it to the next retry once its hold has lapsed.
+    pub async fn take_owed(&self, message: &Message, attempt: &str) -> Result<Duty, ApiError> {
+        let Some(key) = self.claim_of(message) else { return Ok(Duty::Delivered) };
+        let now = real_time_millis();
         let taken = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(claim_key(message.conversation_id, message.sender_id, client)))
-            .update_expression("REMOVE #owed")
-            .condition_expression("attribute_exists(#owed)")
+            .set_key(Some(key.clone()))
+            .update_expression("SET #holder = :me, #until = :until")
+            .condition_expression(
+                "attribute_exists(#owed) AND (attribute_not_exists(#until) OR #until < :now OR #holder = :me)",
+            )
             .expression_attribute_names("#owed", LIVE_OWED)
-            .return_values(ReturnValue::UpdatedOld)
+            .expression_attribute_names("#holder", "liveHolder")
+            .expression_attribute_names("#until", "liveHeldUntil")
+            .expression_attribute_values(":me", s(attempt))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":until", n(now + HOLD.as_millis() as i64))
+            .return_values(ReturnValue::AllNew)
             .send()
             .await;
         match taken {
-            Ok(out) => Ok(out.attributes.as_ref().and_then(|old| old.get(LIVE_OWED)).map(owed_of)),
-            Err(e) if is_condition_failure(&e) => Ok(None),
+            Ok(out) => Ok(Duty::Push(
+                out.attributes.as_ref().and_then(|new| new.get(LIVE_OWED)).map_or(Owed::Everyone, owed_of),
+            )),
+            Err(e) if is_condition_failure(&e) => {
+                let claim = self
+                    .client
+                    .get_item()
+                    .table_name(&self.table)
+                    .set_key(Some(key))
+                    .consistent_read(true)
+                    .send()
+                    .await?;
+                let owed = claim.item.as_ref().is_some_and(|item| item.contains_key(LIVE_OWED));
+                Ok(if owed { Duty::HeldElsewhere } else { Duty::Delivered })
+            }
             Err(e) => Err(e.into()),
         }
     }
 
-    /// Gives back the duty taken with [`Self::take_owed`]: `owed` still lack `message`.
-    pub async fn owe(&self, message: &Message, owed: &Owed) -> Result<(), ApiError> {
-        let Some(client) = &message.client_message_id else { return Ok(()) };
-        self.client
+    /// Ends `attempt`'s duty: `still_owed` lack the message (`None`: everyone has it).
+    pub async fn settle_owed(
+        &self,
+        message: &Message,
+        attempt: &str,
+        still_owed: Option<&Owed>,
+    ) -> Result<(), ApiError> {
+        let Some(key) = self.claim_of(message) else { return Ok(()) };
+        let update = self
+            .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(claim_key(message.conversation_id, message.sender_id, client)))
-            .update_expression("SET #owed = :owed")
+            .set_key(Some(key))
+            .condition_expression("#holder = :me")
             .expression_attribute_names("#owed", LIVE_OWED)
-            .expression_attribute_values(":owed", owed_value(owed))
-            .send()
-            .await?;
-        Ok(())
+            .expression_attribute_names("#holder", "liveHolder")
+            .expression_attribute_names("#until", "liveHeldUntil")
+            .expression_attribute_values(":me", s(attempt));
+        let update = match still_owed {
+            None => update.update_expression("REMOVE #owed, #holder, #until"),
+            Some(owed) => update
+                .update_expression("SET #owed = :owed REMOVE #holder, #until")
+                .expression_attribute_values(":owed", owed_value(owed)),
+        };
+        // Not the holder any more: its hold lapsed and another attempt took the duty over.
+        applied(update.send().await).map(|_| ())
+    }
+
+    fn claim_of(&self, message: &Message) -> Option<Item> {
+        let client = message.client_message_id.as_ref()?;
+        Some(claim_key(message.conversation_id, message.sender_id, client))
     }
 
     /// A page of a conversation's messages, newest first.

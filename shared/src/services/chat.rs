@@ -11,7 +11,7 @@ use crate::accounts::Caller;
 use crate::clock::Clock;
 use crate::config::ConfigError;
 use crate::conversations::{ClientMessageId, Conversation, Message, MessageBody, Owed};
-use crate::db::conversations::{Sent, Started};
+use crate::db::conversations::{Duty, Sent, Started};
 use crate::db::rate_limits::MESSAGES_SENT;
 use crate::db::{ConversationRepo, Database, ProductRepo, RateLimiter};
 use crate::error::{ApiError, FieldError};
@@ -126,30 +126,43 @@ impl Chat {
             Sent::Repeated(first) => (first, true),
         };
         // The first attempt pushes it, or the retry of one that could not.
-        if let Some(owed) = self.conversations.take_owed(&message).await? {
-            self.deliver(&message, recipient, owed).await?;
+        let attempt = ulid::Ulid::new().to_string();
+        match self.conversations.take_owed(&message, &attempt).await? {
+            Duty::Push(owed) => self.deliver(&message, recipient, owed, &attempt).await?,
+            Duty::Delivered => {}
+            Duty::HeldElsewhere => return Err(ApiError::Unavailable { retry_after_secs: 1 }),
         }
         Ok(Posted { message, repeated })
     }
 
     /// The stored `message` to the recipient's connections that are `owed` it. When a push fails,
-    /// who is still owed it is given back and the sender answered `unavailable`: their retry comes
+    /// who is still owed it is recorded and the sender answered `unavailable`: their retry comes
     /// back here.
-    async fn deliver(&self, message: &Message, recipient: UserId, owed: Owed) -> Result<(), ApiError> {
+    async fn deliver(&self, message: &Message, recipient: UserId, owed: Owed, attempt: &str) -> Result<(), ApiError> {
         let frame = ServerFrame::Message { message: message.clone() };
         let pushed = match &owed {
             Owed::Everyone => self.live.push(recipient, &frame).await,
             Owed::Connections(connections) => Ok(self.live.push_to(connections, &frame).await),
         };
         let still_owed = match pushed {
-            Ok(pushed) if pushed.missed.is_empty() => return Ok(()),
+            Ok(pushed) if pushed.missed.is_empty() => {
+                // Everyone has it. Should recording that fail, the hold lapses and only a retry
+                // (which a success does not bring) could push it again.
+                if let Err(error) = self.conversations.settle_owed(message, attempt, None).await {
+                    tracing::warn!(error = %error, "recording a message's delivery failed");
+                }
+                return Ok(());
+            }
             Ok(pushed) => Owed::Connections(pushed.missed),
             Err(error) => {
                 tracing::warn!(error = %error, "looking up a recipient's connections failed");
                 owed
             }
         };
-        self.conversations.owe(message, &still_owed).await?;
+        // Should this fail too, the hold lapses and the retry pushes to everyone still listed.
+        if let Err(error) = self.conversations.settle_owed(message, attempt, Some(&still_owed)).await {
+            tracing::warn!(error = %error, "recording who still lacks a message failed");
+        }
         Err(ApiError::Unavailable { retry_after_secs: 1 })
     }
 
