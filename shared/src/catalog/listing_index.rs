@@ -205,12 +205,16 @@ pub fn plan(filters: &Filters, sort: Sort) -> Plan {
     finish_plan(partition, residual, sort)
 }
 
-/// A search: the partition of the longest query word (the most selective), every word and every
-/// filter checked on each entry read. `words` are normalised and non-empty.
+/// A search: the partition of the longest query word (the most selective), every filter and
+/// every other word checked on each entry read. The longest word is checked too when it is longer
+/// than the partition's prefix; otherwise its partition holds exactly the products with a word
+/// that starts with it. `words` are normalised and non-empty.
 pub fn plan_search(filters: &Filters, sort: Sort, words: &[String]) -> Plan {
     let longest = words.iter().max_by_key(|w| w.chars().count()).expect("a search has words");
-    let residual = Residual::of(filters, words);
-    finish_plan(format!("q#{}", search_prefix(longest)), residual, sort)
+    let partition = format!("q#{}", search_prefix(longest));
+    let answered = longest.chars().count() <= SEARCH_PREFIX_CHARS;
+    let checked: Vec<String> = words.iter().filter(|w| !(answered && *w == longest)).cloned().collect();
+    finish_plan(partition, Residual::of(filters, &checked), sort)
 }
 
 /// What the facets of a search count: its matches whatever the order asked for, read newest
@@ -385,6 +389,22 @@ mod tests {
         assert_eq!(facets.residual.price, filters.price, "a price range stays a filter, as no order uses it");
         assert!(!facets.forward, "newest first");
         assert_ne!(facets, plan_search_facets(&Filters::default(), &words));
+    }
+
+    #[test]
+    fn a_search_checks_only_the_words_its_partition_does_not_answer() {
+        let words = |list: &[&str]| list.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
+        let one = plan_search(&Filters::default(), Sort::Newest, &words(&["تويوتا"]));
+        assert_eq!((one.partition.as_str(), one.residual.words.len()), ("q#تويوتا", 0));
+        let two = plan_search(&Filters::default(), Sort::Newest, &words(&["toyo", "corolla"]));
+        assert_eq!(two.partition, "q#coroll");
+        assert_eq!(two.residual.words, words(&["toyo", "corolla"]), "corolla is longer than its partition's prefix");
+        let short = plan_search(&Filters::default(), Sort::Newest, &words(&["rio", "kia"]));
+        assert_eq!(short.residual.words.len(), 1);
+        assert_eq!(
+            short.partition,
+            format!("q#{}", words(&["rio", "kia"]).iter().find(|w| !short.residual.words.contains(w)).unwrap())
+        );
     }
 
     #[test]

@@ -119,7 +119,8 @@ impl Expression {
 /// The key condition, filter and placeholders of the Query that reads `plan`'s entries.
 pub(super) struct PreparedQuery {
     key_condition: String,
-    filter: Option<String>,
+    /// The residual filters, if any: without them every entry read is a match.
+    pub(super) filter: Option<String>,
     expression: Expression,
     pub(super) key_names: Vec<&'static str>,
 }

@@ -13,6 +13,25 @@ use crate::error::ApiError;
 /// What the facets count.
 const FACET_ATTRIBUTES: &[&str] = &["makes", "condition", "governorate"];
 
+/// How many entries the next Query of a page asks for, `wanted` matches still missing after
+/// `read` entries gave `matched`. Unfiltered, every entry is a match: `wanted` and one more, so
+/// that a page that ends the matches says so instead of leading to an empty one. Filtered,
+/// four entries per wanted match (at least 50) before any is read; then enough for the rest at the
+/// rate matched so far, with a quarter more, or twice as many as read when none matched. DynamoDB
+/// charges every entry it evaluates, so a page reads what it needs, in as few round trips as that
+/// allows.
+fn next_chunk(wanted: usize, read: i32, matched: usize, filtered: bool) -> i32 {
+    let read = read.max(0) as usize;
+    let chunk = match (filtered, read, matched) {
+        (false, _, _) => wanted + 1,
+        (true, 0, _) => (wanted * 4).max(50),
+        (true, _, 0) => read * 2,
+        (true, _, _) => (wanted * read * 5).div_ceil(matched * 4),
+    };
+    let most = MAX_QUERY_LIMIT as usize;
+    chunk.clamp(wanted.min(most), most) as i32
+}
+
 impl ListingRepo {
     /// Up to `limit` product ids matching `plan`, in its order, starting after `start`.
     pub async fn page(&self, plan: &Plan, limit: usize, start: Option<Position>) -> Result<ListingPage, ApiError> {
@@ -22,9 +41,10 @@ impl ListingRepo {
         let mut evaluated = 0;
         let mut start = checked_start(start, key_names, ("pk", &plan.partition))?;
         let from_cursor = start.is_some();
-        let chunk = (limit as i32 * 4).clamp(50, MAX_QUERY_LIMIT);
+        let filtered = prepared.filter.is_some();
         loop {
             let budget = MAX_EVALUATED_PER_PAGE - evaluated;
+            let chunk = next_chunk(limit - product_ids.len(), evaluated, product_ids.len(), filtered);
             let out = prepared
                 .query(&self.client, &self.table, plan, key_names)
                 .scan_index_forward(plan.forward)
@@ -99,5 +119,34 @@ impl ListingRepo {
                 Some(last) => start = Some(last),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_chunk;
+
+    #[test]
+    fn an_unfiltered_page_reads_the_entries_it_returns_and_one_more() {
+        assert_eq!(next_chunk(20, 0, 0, false), 21);
+        assert_eq!(next_chunk(1, 0, 0, false), 2);
+    }
+
+    #[test]
+    fn a_filtered_page_starts_at_four_entries_per_match_then_follows_the_rate_seen() {
+        assert_eq!(next_chunk(20, 0, 0, true), 80);
+        assert_eq!(next_chunk(1, 0, 0, true), 50);
+        // 15 of 80 matched: 5 more at that rate are about 27 entries, 34 with the margin.
+        assert_eq!(next_chunk(5, 80, 15, true), 34);
+        assert_eq!(next_chunk(20, 80, 0, true), 160);
+    }
+
+    #[test]
+    fn a_chunk_stays_within_one_query_and_never_below_the_matches_wanted() {
+        assert_eq!(next_chunk(20, 400, 0, true), 400);
+        assert_eq!(next_chunk(100, 50, 49, true), 128);
+        assert_eq!(next_chunk(100, 0, 0, false), 101);
+        assert_eq!(next_chunk(500, 0, 0, false), 400);
+        assert_eq!(next_chunk(3, 10, 9, true), 5);
     }
 }
