@@ -54,10 +54,34 @@ impl CursorCodec {
         Ok(envelope.p)
     }
 
+    /// The cursors of one list, `scope` naming it and, where it is someone's, whose: a cursor
+    /// of another list, or of another user's, is `invalid_cursor`.
+    pub fn of_list(&self, scope: String) -> ListCursors<'_> {
+        ListCursors { codec: self, scope }
+    }
+
     fn mac(&self, payload: &[u8]) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC takes keys of any length");
         mac.update(payload);
         mac
+    }
+}
+
+/// Where a page of one list starts and the cursor of the page after it.
+pub struct ListCursors<'a> {
+    codec: &'a CursorCodec,
+    scope: String,
+}
+
+impl ListCursors<'_> {
+    /// The position a client's `cursor` names, if it gave one.
+    pub fn start<P: DeserializeOwned>(&self, cursor: Option<&str>) -> Result<Option<P>, ApiError> {
+        cursor.map(|c| self.codec.decode(&self.scope, c)).transpose()
+    }
+
+    /// The cursor of the page after one that ended at `position`, if any.
+    pub fn next<P: Serialize>(&self, position: Option<P>) -> Option<String> {
+        position.map(|p| self.codec.encode(&self.scope, &p))
     }
 }
 

@@ -7,9 +7,8 @@ use shared::cursor::CursorCodec;
 use shared::db::ConversationRepo;
 use shared::db::index_page::Position;
 use shared::error::FieldErrors;
-use shared::http::page::Page;
+use shared::http::page::{Page, PageAsked};
 use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, query, response};
-use shared::params::int_in;
 use shared::{ApiError, App};
 
 pub struct GetConversations {
@@ -33,13 +32,13 @@ impl Endpoint for GetConversations {
         let caller = self.auth.caller(&req)?;
         let params = query::parse(&req, &["limit", "cursor"])?;
         let mut errors = FieldErrors::default();
-        let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
+        let asked = PageAsked::of(&params, &mut errors);
         errors.finish(|| ())?;
         // A cursor is the caller's own: another user's names another list.
-        let scope = format!("conversations|{}", caller.user_id);
-        let start = params.raw("cursor").map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
-        let (items, next) = self.conversations.page_for(caller.user_id, limit, start).await?;
-        let page: Page<Conversation> = Page { items, next_cursor: next.map(|p| self.cursors.encode(&scope, &p)) };
+        let cursors = self.cursors.of_list(format!("conversations|{}", caller.user_id));
+        let start: Option<Position> = cursors.start(asked.cursor.as_deref())?;
+        let (items, next) = self.conversations.page_for(caller.user_id, asked.limit, start).await?;
+        let page: Page<Conversation> = Page { items, next_cursor: cursors.next(next) };
         Ok(response::json(StatusCode::OK, &page))
     }
 }

@@ -7,10 +7,9 @@ use shared::cursor::CursorCodec;
 use shared::db::ConversationRepo;
 use shared::db::index_page::Position;
 use shared::error::FieldErrors;
-use shared::http::page::Page;
+use shared::http::page::{Page, PageAsked};
 use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, path, query, response};
 use shared::ids::ConversationId;
-use shared::params::int_in;
 use shared::{ApiError, App};
 
 pub struct GetMessages {
@@ -35,13 +34,13 @@ impl Endpoint for GetMessages {
         let id: ConversationId = path::id(&req, "id")?;
         let params = query::parse(&req, &["limit", "cursor"])?;
         let mut errors = FieldErrors::default();
-        let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
+        let asked = PageAsked::of(&params, &mut errors);
         errors.finish(|| ())?;
         self.conversations.view(id, caller.user_id).await?.ok_or(ApiError::NotFound)?;
-        let scope = format!("messages|{id}");
-        let start = params.raw("cursor").map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
-        let (items, next) = self.conversations.messages(id, limit, start).await?;
-        let page: Page<Message> = Page { items, next_cursor: next.map(|p| self.cursors.encode(&scope, &p)) };
+        let cursors = self.cursors.of_list(format!("messages|{id}"));
+        let start: Option<Position> = cursors.start(asked.cursor.as_deref())?;
+        let (items, next) = self.conversations.messages(id, asked.limit, start).await?;
+        let page: Page<Message> = Page { items, next_cursor: cursors.next(next) };
         Ok(response::json(StatusCode::OK, &page))
     }
 }

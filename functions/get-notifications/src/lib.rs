@@ -5,9 +5,9 @@ use shared::config::ConfigError;
 use shared::cursor::CursorCodec;
 use shared::db::inbox::{InboxRepo, Position};
 use shared::error::FieldErrors;
+use shared::http::page::PageAsked;
 use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, query, response};
 use shared::notify::InboxItem;
-use shared::params::int_in;
 use shared::{ApiError, App};
 
 pub struct GetNotifications {
@@ -39,14 +39,16 @@ impl Endpoint for GetNotifications {
         let caller = self.auth.caller(&req)?;
         let params = query::parse(&req, &["limit", "cursor"])?;
         let mut errors = FieldErrors::default();
-        let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
+        let asked = PageAsked::of(&params, &mut errors);
         errors.finish(|| ())?;
         // A cursor is the caller's own: another user's cursor names another inbox.
-        let scope = format!("inbox|{}", caller.user_id);
-        let start = params.raw("cursor").map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
-        let ((items, next), unread_count) =
-            tokio::try_join!(self.inbox.page(caller.user_id, limit, start), self.inbox.unread_count(caller.user_id))?;
-        let next_cursor = next.map(|p| self.cursors.encode(&scope, &p));
+        let cursors = self.cursors.of_list(format!("inbox|{}", caller.user_id));
+        let start: Option<Position> = cursors.start(asked.cursor.as_deref())?;
+        let ((items, next), unread_count) = tokio::try_join!(
+            self.inbox.page(caller.user_id, asked.limit, start),
+            self.inbox.unread_count(caller.user_id)
+        )?;
+        let next_cursor = cursors.next(next);
         Ok(response::json(StatusCode::OK, &Inbox { items, next_cursor, unread_count }))
     }
 }

@@ -6,11 +6,10 @@ use shared::cursor::CursorCodec;
 use shared::db::OrderRepo;
 use shared::db::orders::{Listing, Position};
 use shared::error::FieldErrors;
-use shared::http::page::Page;
+use shared::http::page::{Page, PageAsked};
 use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, query, response};
 use shared::orders::OrderStatus;
 use shared::orders::view::{Side, View};
-use shared::params::int_in;
 use shared::{ApiError, App};
 
 pub struct GetOrders {
@@ -36,7 +35,7 @@ impl Endpoint for GetOrders {
         let mut errors = FieldErrors::default();
         let status = errors.take(params.get("status", str::parse::<OrderStatus>)).flatten();
         let view = errors.take(params.get("view", str::parse::<View>)).flatten();
-        let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
+        let asked = PageAsked::of(&params, &mut errors);
         errors.finish(|| ())?;
         let listing = match (Side::of(&caller, view)?, status) {
             (Side::Every, Some(status)) => Listing::WithStatus(status),
@@ -44,10 +43,9 @@ impl Endpoint for GetOrders {
             (Side::SoldBy(user), _) => Listing::OfVendor(user),
             (Side::BoughtBy(user), _) => Listing::OfCustomer(user),
         };
-        let scope = format!("orders|{listing:?}|{status:?}");
-        let start = params.raw("cursor").map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
-        let (items, next) = self.orders.list(listing, status, limit, start).await?;
-        let next_cursor = next.map(|p| self.cursors.encode(&scope, &p));
-        Ok(response::json(StatusCode::OK, &Page { items, next_cursor }))
+        let cursors = self.cursors.of_list(format!("orders|{listing:?}|{status:?}"));
+        let start: Option<Position> = cursors.start(asked.cursor.as_deref())?;
+        let (items, next) = self.orders.list(listing, status, asked.limit, start).await?;
+        Ok(response::json(StatusCode::OK, &Page { items, next_cursor: cursors.next(next) }))
     }
 }

@@ -31,15 +31,14 @@ impl GetProducts {
 impl Endpoint for GetProducts {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
         let query = ListingQuery::from_params(&query::parse(&req, listing::PARAMS)?)?;
-        let scope = query.scope();
-        let start = query.cursor.as_deref().map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
+        let cursors = self.cursors.of_list(query.scope());
+        let start: Option<Position> = cursors.start(query.cursor.as_deref())?;
         let plan = listing_index::plan(&query.filters, query.sort);
         let page = self.listings.page(&plan, usize::from(query.limit), start).await?;
         // The index follows the products table through its stream; a product that stopped being
         // active a moment ago may still have entries, so the product itself has the last word.
         let items = self.products.get_many(&page.product_ids).await?;
         let items = items.into_iter().filter(|p| p.status == ProductStatus::Active).collect();
-        let next_cursor = page.next.map(|position| self.cursors.encode(&scope, &position));
-        Ok(response::json(StatusCode::OK, &Page { items, next_cursor }))
+        Ok(response::json(StatusCode::OK, &Page { items, next_cursor: cursors.next(page.next) }))
     }
 }

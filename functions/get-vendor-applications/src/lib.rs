@@ -7,10 +7,9 @@ use shared::cursor::CursorCodec;
 use shared::db::ApplicationRepo;
 use shared::db::applications::{Listing, Position};
 use shared::error::FieldErrors;
-use shared::http::page::Page;
+use shared::http::page::{Page, PageAsked};
 use shared::http::{Authenticator, Body, Endpoint, Request, RequestExt, Response, StatusCode, path, query, response};
 use shared::ids::ApplicationId;
-use shared::params::int_in;
 use shared::vendors::ApplicationStatus;
 use shared::vendors::responses::ApplicationResponse;
 use shared::{ApiError, App};
@@ -41,7 +40,7 @@ impl GetVendorApplications {
         let params = query::parse(req, &["status", "limit", "cursor"])?;
         let mut errors = FieldErrors::default();
         let status = errors.take(params.get("status", str::parse::<ApplicationStatus>)).flatten();
-        let limit = errors.take(params.get("limit", int_in(1, 100))).flatten().unwrap_or(20);
+        let asked = PageAsked::of(&params, &mut errors);
         errors.finish(|| ())?;
         // Non-admins only ever see their own, whatever they ask for.
         let listing = match (caller.is_admin(), status) {
@@ -49,14 +48,13 @@ impl GetVendorApplications {
             (true, None) => Listing::All,
             (false, _) => Listing::Of(caller.user_id),
         };
-        let scope = format!("applications|{listing:?}");
-        let start = params.raw("cursor").map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
-        let (mut items, next) = self.applications.list(listing, limit, start).await?;
+        let cursors = self.cursors.of_list(format!("applications|{listing:?}"));
+        let start: Option<Position> = cursors.start(asked.cursor.as_deref())?;
+        let (mut items, next) = self.applications.list(listing, asked.limit, start).await?;
         if let (false, Some(status)) = (caller.is_admin(), status) {
             items.retain(|a| a.status == status);
         }
-        let next_cursor = next.map(|p| self.cursors.encode(&scope, &p));
-        Ok(response::json(StatusCode::OK, &Page { items, next_cursor }))
+        Ok(response::json(StatusCode::OK, &Page { items, next_cursor: cursors.next(next) }))
     }
 }
 

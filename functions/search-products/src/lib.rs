@@ -49,8 +49,8 @@ impl SearchProducts {
 impl Endpoint for SearchProducts {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
         let query = SearchQuery::from_body(body::json(&req)?)?;
-        let scope = query.scope();
-        let start = query.listing.cursor.as_deref().map(|c| self.cursors.decode::<Position>(&scope, c)).transpose()?;
+        let cursors = self.cursors.of_list(query.scope());
+        let start: Option<Position> = cursors.start(query.listing.cursor.as_deref())?;
         let plan = listing_index::plan_search(&query.listing.filters, query.listing.sort, &query.words);
         let (page, counted) = tokio::try_join!(
             self.listings.page(&plan, usize::from(query.listing.limit), start),
@@ -58,7 +58,7 @@ impl Endpoint for SearchProducts {
         )?;
         let items = self.products.get_many(&page.product_ids).await?;
         let items = items.into_iter().filter(|p| p.status == ProductStatus::Active).collect();
-        let next_cursor = page.next.map(|position| self.cursors.encode(&scope, &position));
+        let next_cursor = cursors.next(page.next);
         let (facets, facets_complete) = (counted.facets, counted.complete);
         self.metrics.count(Metric::Searches, 1);
         Ok(response::json(StatusCode::OK, &Results { items, next_cursor, facets, facets_complete }))

@@ -1,10 +1,61 @@
-//! The list envelope of the contract: `{ "items": [...], "nextCursor": "<opaque>" | null }`.
+//! Lists of the contract: the page a client asks for (`limit`, `cursor`) and the envelope it gets,
+//! `{ "items": [...], "nextCursor": "<opaque>" | null }`.
 
 use serde::Serialize;
+
+use crate::error::FieldErrors;
+use crate::params::{Params, int_in};
+
+/// Items in a page unless the client asks for another number, and the most it may ask for.
+pub const DEFAULT_LIMIT: i32 = 20;
+pub const MAX_LIMIT: i32 = 100;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+/// The page a client asked for: how many items, and the cursor it was given for the next page
+/// (still sealed: only the list that made it opens it, see [`crate::cursor::ListCursors`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageAsked {
+    pub limit: i32,
+    pub cursor: Option<String>,
+}
+
+impl PageAsked {
+    /// `limit` and `cursor` of `params`; a bad limit joins `errors`, beside the list's other fields.
+    pub fn of(params: &Params, errors: &mut FieldErrors) -> Self {
+        let limit = errors.take(params.get("limit", int_in(1, MAX_LIMIT))).flatten().unwrap_or(DEFAULT_LIMIT);
+        Self { limit, cursor: params.raw("cursor").map(str::to_owned) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn asked(pairs: &[(&str, &str)]) -> Result<PageAsked, crate::ApiError> {
+        let params =
+            Params::new(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<BTreeMap<_, _>>());
+        let mut errors = FieldErrors::default();
+        let page = PageAsked::of(&params, &mut errors);
+        errors.finish(|| page)
+    }
+
+    #[test]
+    fn a_page_holds_twenty_items_unless_the_client_asks_for_one_to_a_hundred() {
+        assert_eq!(asked(&[]).unwrap(), PageAsked { limit: 20, cursor: None });
+        assert_eq!(
+            asked(&[("limit", "100"), ("cursor", "c")]).unwrap(),
+            PageAsked { limit: 100, cursor: Some("c".into()) }
+        );
+        for bad in ["0", "101", "-1", "ten", ""] {
+            assert!(asked(&[("limit", bad)]).is_err(), "limit={bad}");
+        }
+    }
 }
