@@ -64,13 +64,13 @@ if [ "$BUILD" = 1 ]; then
   for f in "${sized[@]}"; do
     lambda_build -p "$f"
   done
-  log "building runtime-api and lambda-hello (release profile)"
-  lambda_build -p souk-benches --bin runtime-api --bin lambda-hello
+  log "building runtime-api and the hello-worlds (release profile)"
+  lambda_build -p souk-benches --bin runtime-api --bin lambda-hello --bin lambda-hello-one-thread
   log "built in $((SECONDS - start)) s"
 fi
 [ "$build_only" = 1 ] && exit 0
 
-log "timing $TIMED against lambda-hello, $RUNS interleaved runs"
+log "timing $TIMED against lambda-hello (and lambda-hello-one-thread), $RUNS interleaved runs"
 budget_args=()
 if [ "$check" = 1 ]; then
   budget_args=(--baseline lambda-hello --max-init-ratio "$MAX_INIT_RATIO" --max-rss-ratio "$MAX_RSS_RATIO")
@@ -82,12 +82,16 @@ echo
 # on-upload-received: UPLOADS_TABLE, its S3 client built but not called, as the emulator's
 # database knows no upload) plus DynamoDB at the emulator (DYNAMODB_ENDPOINT: as in AWS, but with
 # the emulators' region and credentials instead of Lambda's variables); a function ignores the
-# others' variables and lambda-hello all of them.
+# others' variables and the hello-worlds all of them. The budgets' baseline is lambda-hello, the
+# hello-world as written everywhere (`#[tokio::main]`); lambda-hello-one-thread is the same on the
+# one-thread runtime the functions use, shown beside it so that what the runtime choice itself
+# saves can be told apart.
 "$(binary runtime-api)" --runs "$RUNS" --event "events/$TIMED.json" "${budget_args[@]}" \
   --env PRODUCTS_TABLE=souk-products \
   --env UPLOADS_TABLE=souk-uploads \
   --env 'DYNAMODB_ENDPOINT=http://{api}' \
-  "$TIMED=$(binary "$TIMED")" "lambda-hello=$(binary lambda-hello)" || status=1
+  "$TIMED=$(binary "$TIMED")" "lambda-hello=$(binary lambda-hello)" \
+  "lambda-hello-one-thread=$(binary lambda-hello-one-thread)" || status=1
 
 echo
 echo "| binary | stripped size (bytes) | MB | limit |"

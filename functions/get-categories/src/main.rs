@@ -1,6 +1,5 @@
 //! Lambda entry point: see `shared::lambda`.
 
-#[tokio::main]
-async fn main() -> Result<(), shared::lambda::Error> {
-    shared::lambda::serve_http(get_categories::GetCategories::new).await
+fn main() -> Result<(), shared::lambda::Error> {
+    shared::lambda::serve_http(get_categories::GetCategories::new)
 }

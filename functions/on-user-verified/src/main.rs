@@ -1,6 +1,5 @@
 //! Lambda entry point: see `shared::lambda`.
 
-#[tokio::main]
-async fn main() -> Result<(), shared::lambda::Error> {
-    shared::lambda::serve_stream(on_user_verified::OnUserVerified::new).await
+fn main() -> Result<(), shared::lambda::Error> {
+    shared::lambda::serve_stream(on_user_verified::OnUserVerified::new)
 }
