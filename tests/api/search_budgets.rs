@@ -75,9 +75,9 @@ async fn pages_read_within_their_budgets_and_later_pages_of_a_search_do_not_coun
     let governorates: Vec<&String> = in_giza["facets"]["governorate"].as_object().unwrap().keys().collect();
     assert_eq!(governorates, ["giza"], "counted for this search, not served another's");
 
-    // A third of the entries are in Giza: four entries read per match wanted are enough.
+    // A third of the entries are in Giza: the first read, five entries per match wanted, is enough.
     let cursor = in_giza["nextCursor"].as_str().expect("more pages");
     let (next, read) = search(&market, json!({ "q": "kia", "governorate": "giza", "cursor": cursor })).await;
     assert_eq!(next["items"].as_array().unwrap().len(), 20);
-    assert!(read <= 80, "a filtered page read {read} entries for 20 matches, a third of what it read");
+    assert!(read <= 100, "a filtered page read {read} entries for 20 matches, a third of what it read");
 }

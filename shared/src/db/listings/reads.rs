@@ -15,16 +15,17 @@ const FACET_ATTRIBUTES: &[&str] = &["makes", "condition", "governorate"];
 
 /// How many entries the next Query of a page asks for, `wanted` matches still missing after
 /// `read` entries gave `matched`. Unfiltered, every entry is a match: `wanted` and one more, so
-/// that a page that ends the matches says so instead of leading to an empty one. Filtered,
-/// four entries per wanted match (at least 50) before any is read; then enough for the rest at the
-/// rate matched so far, with a quarter more, or twice as many as read when none matched. DynamoDB
+/// that a page that ends the matches says so instead of leading to an empty one. Filtered, enough
+/// for the matches wanted at a guessed rate of one in four before any is read, then at the rate
+/// matched so far, each with a quarter more (at least 50 at first), or twice as many as read when
+/// none matched: a second Query costs a round trip, a quarter more entries only their bytes. DynamoDB
 /// charges every entry it evaluates, so a page reads what it needs, in as few round trips as that
 /// allows.
 fn next_chunk(wanted: usize, read: i32, matched: usize, filtered: bool) -> i32 {
     let read = read.max(0) as usize;
     let chunk = match (filtered, read, matched) {
         (false, _, _) => wanted + 1,
-        (true, 0, _) => (wanted * 4).max(50),
+        (true, 0, _) => (wanted * 5).max(50),
         (true, _, 0) => read * 2,
         (true, _, _) => (wanted * read * 5).div_ceil(matched * 4),
     };
@@ -133,8 +134,8 @@ mod tests {
     }
 
     #[test]
-    fn a_filtered_page_starts_at_four_entries_per_match_then_follows_the_rate_seen() {
-        assert_eq!(next_chunk(20, 0, 0, true), 80);
+    fn a_filtered_page_starts_at_one_match_in_four_then_follows_the_rate_seen() {
+        assert_eq!(next_chunk(20, 0, 0, true), 100);
         assert_eq!(next_chunk(1, 0, 0, true), 50);
         // 15 of 80 matched: 5 more at that rate are about 27 entries, 34 with the margin.
         assert_eq!(next_chunk(5, 80, 15, true), 34);
