@@ -5,6 +5,11 @@ use std::collections::BTreeMap;
 
 use crate::error::FieldError;
 
+/// Items in a page of any list of the contract (API.md, Conventions): this many unless the client
+/// asks for 1 to [`MAX_LIMIT`].
+pub const DEFAULT_LIMIT: u16 = 20;
+pub const MAX_LIMIT: u16 = 100;
+
 #[derive(Debug, Clone, Default)]
 pub struct Params {
     values: BTreeMap<String, String>,

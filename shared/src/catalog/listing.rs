@@ -7,10 +7,8 @@ use crate::catalog::governorate::Governorate;
 use crate::catalog::product::Condition;
 use crate::catalog::text::fold;
 use crate::error::{ApiError, FieldErrors};
-use crate::params::{Params, int_in};
+use crate::params::{DEFAULT_LIMIT, MAX_LIMIT, Params, int_in};
 
-pub const DEFAULT_LIMIT: u16 = 20;
-pub const MAX_LIMIT: u16 = 100;
 pub const MIN_YEAR: u16 = 1900;
 pub const MAX_YEAR: u16 = 2100;
 /// 100 million EGP, in piasters: above any real listing, far below overflow.

@@ -4,11 +4,7 @@
 use serde::Serialize;
 
 use crate::error::FieldErrors;
-use crate::params::{Params, int_in};
-
-/// Items in a page unless the client asks for another number, and the most it may ask for.
-pub const DEFAULT_LIMIT: i32 = 20;
-pub const MAX_LIMIT: i32 = 100;
+use crate::params::{DEFAULT_LIMIT, MAX_LIMIT, Params, int_in};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -29,7 +25,7 @@ impl PageAsked {
     /// `limit` and `cursor` of `params`; a bad limit joins `errors`, beside the list's other fields.
     pub fn of(params: &Params, errors: &mut FieldErrors) -> Self {
         let limit = errors.take(params.get("limit", int_in(1, MAX_LIMIT))).flatten().unwrap_or(DEFAULT_LIMIT);
-        Self { limit, cursor: params.raw("cursor").map(str::to_owned) }
+        Self { limit: i32::from(limit), cursor: params.raw("cursor").map(str::to_owned) }
     }
 }
 
