@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod caller;
 pub mod email;
+mod guesses;
 pub mod password;
 pub mod phone;
 pub mod preferences;

@@ -1,5 +1,6 @@
-//! Passwords: 8 to 128 characters and not guessable (zxcvbn, with the user's own email and name
-//! counted as known words), stored only as argon2id hashes.
+//! Passwords: 8 to 128 characters and not guessable (a million guesses at least, by the model of
+//! `guesses`, with the user's own email and name counted as known words), stored only as argon2id
+//! hashes.
 
 use std::sync::OnceLock;
 
@@ -19,6 +20,10 @@ impl std::fmt::Debug for Password {
 pub const MIN_CHARS: usize = 8;
 pub const MAX_CHARS: usize = 128;
 
+/// The guesses a password must need: zxcvbn's "somewhat guessable" (score 2) and up, safe from
+/// online guessing at the rates the login limits allow.
+const LEAST_GUESSES: f64 = 1e6;
+
 impl Password {
     /// Checks the policy; `known` are words an attacker would try first (email, name).
     pub fn parse(raw: &str, known: &[&str]) -> Result<Self, String> {
@@ -32,7 +37,7 @@ impl Password {
             .flat_map(|k| std::iter::once(*k).chain(k.split(|c: char| !c.is_alphanumeric())))
             .filter(|w| w.chars().count() >= 3)
             .collect();
-        if zxcvbn::zxcvbn(raw, &words).score() < zxcvbn::Score::Two {
+        if super::guesses::guesses(raw, &words) < LEAST_GUESSES {
             return Err("is too common or easy to guess; try a longer phrase".to_owned());
         }
         Ok(Self(raw.to_owned()))
