@@ -163,6 +163,7 @@ impl Runner {
         let recorder = ConnectionsRecorder { log: Arc::clone(log), api: "SocketApi".into(), stage: "v1".into() };
         let config = aws_sdk_apigatewaymanagement::Config::builder()
             .behavior_version(BehaviorVersion::latest())
+            .http_client(shared::app::https_client())
             .region(Region::new("us-east-1"))
             .credentials_provider(Credentials::new("local", "local", None, None, "test"))
             .endpoint_url(sockets::endpoint(&self.url))

@@ -281,15 +281,16 @@ const LOCAL_REGION: &str = "us-east-1";
 /// the functions call (DynamoDB, SNS, SSM), compiled in.
 const AWS_ROOTS: &[u8] = include_bytes!("app/aws_roots.pem");
 
-/// The HTTP(S) client of every SDK client: rustls over aws-lc, trusting [`AWS_ROOTS`] only. The
+/// The HTTP(S) client of every SDK client: rustls over ring, trusting [`AWS_ROOTS`] only. The
 /// SDK's default client reads the system's CA bundle and then every file of its certificate
 /// directory when a client is built, which was most of a cold start; this one reads no file.
+/// The SDK is built without a client of its own, so a client not given this one cannot send.
 /// The local emulators are plain `http://` and need no roots.
-fn https_client() -> SharedHttpClient {
+pub fn https_client() -> SharedHttpClient {
     let roots = TrustStore::empty().with_pem_certificate(AWS_ROOTS);
     let tls = TlsContext::builder().with_trust_store(roots).build().expect("a trust store of PEM roots is valid");
     aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
         .tls_context(tls)
         .build_https()
 }

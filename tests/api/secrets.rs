@@ -21,6 +21,7 @@ async fn the_cursor_key_and_the_signing_key_come_from_their_ssm_parameters() {
     let ssm = aws_sdk_ssm::Client::from_conf(
         aws_sdk_ssm::Config::builder()
             .behavior_version(aws_sdk_ssm::config::BehaviorVersion::latest())
+            .http_client(shared::app::https_client())
             .region(aws_sdk_ssm::config::Region::new("us-east-1"))
             .credentials_provider(aws_sdk_ssm::config::Credentials::new("test", "test", None, None, "test"))
             .endpoint_url(&endpoint)

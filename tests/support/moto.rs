@@ -36,6 +36,7 @@ pub async fn sns() -> aws_sdk_sns::Client {
     aws_sdk_sns::Client::from_conf(
         aws_sdk_sns::Config::builder()
             .behavior_version(aws_sdk_sns::config::BehaviorVersion::latest())
+            .http_client(shared::app::https_client())
             .region(aws_sdk_sns::config::Region::new("us-east-1"))
             .credentials_provider(aws_sdk_sns::config::Credentials::new("test", "test", None, None, "test"))
             .endpoint_url(endpoint().await)

@@ -13,6 +13,7 @@ pub mod profile;
 pub mod registration;
 pub mod secret_token;
 pub mod session_tokens;
+mod token_signatures;
 pub mod tokens;
 pub mod user;
 

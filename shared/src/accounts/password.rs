@@ -51,7 +51,8 @@ impl Password {
 
     pub fn hash(&self) -> PasswordHash {
         let mut bytes = [0u8; 16];
-        aws_lc_rs::rand::fill(&mut bytes).expect("the system random source works");
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+            .expect("the system random source works");
         let salt = SaltString::encode_b64(&bytes).expect("16 bytes make a valid salt");
         let hash =
             hasher().hash_password(self.0.as_bytes(), &salt).expect("argon2id hashing cannot fail with valid params");

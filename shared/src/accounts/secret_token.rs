@@ -17,7 +17,8 @@ const BYTES: usize = 32;
 impl SecretToken {
     pub fn generate() -> Self {
         let mut bytes = [0u8; BYTES];
-        aws_lc_rs::rand::fill(&mut bytes).expect("the system random source works");
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+            .expect("the system random source works");
         Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 

@@ -11,6 +11,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use crate::accounts::token_signatures;
 use crate::accounts::user::{Role, User};
 use crate::clock::Timestamp;
 use crate::config::ConfigError;
@@ -47,9 +48,9 @@ pub struct KeyPair {
 
 impl KeyPair {
     pub fn generate() -> Self {
-        use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _};
-        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&aws_lc_rs::rand::SystemRandom::new()).expect("key generation");
-        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("a generated key parses");
+        use ring::signature::{Ed25519KeyPair, KeyPair as _};
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).expect("key generation");
+        let pair = token_signatures::key_pair(pkcs8.as_ref()).expect("a generated key parses");
         Self {
             private_pkcs8_base64: STANDARD.encode(pkcs8.as_ref()),
             public_base64: STANDARD.encode(pair.public_key().as_ref()),
@@ -74,10 +75,10 @@ pub struct TokenIssuer {
 
 impl TokenIssuer {
     pub fn from_private_base64(name: &'static str, encoded: &str) -> Result<Self, ConfigError> {
-        use aws_lc_rs::signature::Ed25519KeyPair;
         let der = STANDARD.decode(encoded.trim()).map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })?;
-        Ed25519KeyPair::from_pkcs8(&der)
-            .map_err(|_| ConfigError::Invalid { name, reason: "not an Ed25519 PKCS#8 key".into() })?;
+        token_signatures::key_pair(&der)
+            .ok_or_else(|| ConfigError::Invalid { name, reason: "not an Ed25519 PKCS#8 key".into() })?;
+        token_signatures::install();
         Ok(Self { key: EncodingKey::from_ed_der(&der) })
     }
 
@@ -128,6 +129,7 @@ impl TokenVerifier {
         validation.required_spec_claims = HashSet::from(["exp", "iss", "aud", "sub"].map(str::to_owned));
         // Expiry is checked against the domain clock below, so tests can move time.
         validation.validate_exp = false;
+        token_signatures::install();
         Ok(Self { key: DecodingKey::from_ed_der(&raw), validation })
     }
 
