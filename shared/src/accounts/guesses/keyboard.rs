@@ -99,6 +99,7 @@ struct Key {
 impl Layout {
     /// Walks that do not overlap, each as long as it goes, left to right.
     fn walks(&self, chars: &[char]) -> Vec<Pattern> {
+        let (starts, degree) = self.starts_and_degree();
         let mut found = Vec::new();
         let mut start = 0;
         while start + 1 < chars.len() {
@@ -115,7 +116,8 @@ impl Layout {
             }
             if end - start > 2 {
                 let shifted = chars[start..end].iter().filter(|c| self.is_shifted(**c)).count();
-                let guesses = self.walk_guesses(end - start, turns) * shifted_variants(shifted, end - start - shifted);
+                let guesses =
+                    walk_guesses(end - start, turns, starts, degree) * shifted_variants(shifted, end - start - shifted);
                 found.push(Pattern { start, end, guesses });
             }
             start = end;
@@ -156,19 +158,6 @@ impl Layout {
         self.offsets.iter().all(|offset| *offset == 0.0)
     }
 
-    /// Every walk of this length with at most this many turns, from every start, where each turn
-    /// picks among the average number of neighbours.
-    fn walk_guesses(&self, length: usize, turns: usize) -> f64 {
-        let (starts, degree) = self.starts_and_degree();
-        let mut guesses = 0.0;
-        for keys in 2..=length {
-            for turned in 1..=turns.min(keys - 1) {
-                guesses += choose(keys - 1, turned - 1) * starts * degree.powi(turned as i32);
-            }
-        }
-        guesses
-    }
-
     /// How many characters a walk can start from, and the average number of neighbours of a key.
     fn starts_and_degree(&self) -> (f64, f64) {
         let keys: Vec<char> =
@@ -178,6 +167,18 @@ impl Layout {
         let shifts = if self.is_grid() { 1.0 } else { 2.0 };
         (keys.len() as f64 * shifts, neighbours as f64 / keys.len() as f64)
     }
+}
+
+/// Every walk of this length with at most this many turns, from every start, where each turn picks
+/// among the average number of neighbours.
+fn walk_guesses(length: usize, turns: usize, starts: f64, degree: f64) -> f64 {
+    let mut guesses = 0.0;
+    for keys in 2..=length {
+        for turned in 1..=turns.min(keys - 1) {
+            guesses += choose(keys - 1, turned - 1) * starts * degree.powi(turned as i32);
+        }
+    }
+    guesses
 }
 
 fn shifted_variants(shifted: usize, plain: usize) -> f64 {
