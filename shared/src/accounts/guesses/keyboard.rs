@@ -4,9 +4,9 @@
 
 use super::{Pattern, choose, variants};
 
-/// A layout: its rows of keys (each key its character and its shifted one), and whether each row
-/// sits half a key to the right of the one above (a typewriter keyboard) or straight below it (a
-/// keypad).
+/// A layout: its rows of keys (each key its character and its shifted one) and where each row
+/// starts: further right row by row on a typewriter keyboard, straight under the row above on a
+/// keypad (whose diagonal neighbours then count too).
 struct Layout {
     rows: &'static [&'static [(char, char)]],
     /// Where each row starts, in key widths.
