@@ -8,7 +8,6 @@ use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_sdk_dynamodb::config::{
     BehaviorVersion, Credentials, Region, SharedCredentialsProvider, retry::RetryConfig, timeout::TimeoutConfig,
 };
-use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use crate::accounts::tokens::TokenIssuer;
@@ -21,7 +20,10 @@ use crate::payments::PaymentGateway;
 use crate::payments::paymob::HmacSecret;
 use crate::telemetry::emf::EmfStdout;
 
+mod sdk_http;
 mod stored_secrets;
+
+pub use sdk_http::SdkHttpClient;
 
 #[derive(Clone)]
 pub struct App {
@@ -277,22 +279,10 @@ fn notifications_publisher(config: &Config, _aws: &SdkConfig) -> Option<Arc<dyn 
 
 const LOCAL_REGION: &str = "us-east-1";
 
-/// The roots of Amazon Trust Services, the certificate authority of every AWS service endpoint
-/// the functions call (DynamoDB, SNS, SSM), compiled in.
-const AWS_ROOTS: &[u8] = include_bytes!("app/aws_roots.pem");
-
-/// The HTTP(S) client of every SDK client: rustls over ring, trusting [`AWS_ROOTS`] only. The
-/// SDK's default client reads the system's CA bundle and then every file of its certificate
-/// directory when a client is built, which was most of a cold start; this one reads no file.
+/// The HTTP(S) client of every SDK client ([`SdkHttpClient`]): it reads no file at cold start.
 /// The SDK is built without a client of its own, so a client not given this one cannot send.
-/// The local emulators are plain `http://` and need no roots.
 pub fn https_client() -> SharedHttpClient {
-    let roots = TrustStore::empty().with_pem_certificate(AWS_ROOTS);
-    let tls = TlsContext::builder().with_trust_store(roots).build().expect("a trust store of PEM roots is valid");
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
-        .tls_context(tls)
-        .build_https()
+    SharedHttpClient::new(SdkHttpClient::new())
 }
 
 /// Emulators accept any credentials; nothing is read from ~/.aws locally.
@@ -320,22 +310,4 @@ fn timeouts() -> TimeoutConfig {
         .operation_attempt_timeout(Duration::from_secs(3))
         .operation_timeout(Duration::from_secs(8))
         .build()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Building a client loads its trust store, and the SDK panics on a root it cannot parse.
-    #[test]
-    fn the_compiled_in_roots_load() {
-        let config = aws_sdk_dynamodb::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .http_client(https_client())
-            .region(Region::new(LOCAL_REGION))
-            .credentials_provider(local_credentials())
-            .build();
-        let _ = aws_sdk_dynamodb::Client::from_conf(config);
-        assert_eq!(String::from_utf8_lossy(AWS_ROOTS).matches("-----BEGIN CERTIFICATE-----").count(), 5);
-    }
 }
