@@ -89,9 +89,15 @@ impl TestMarketplace {
     /// conversation routes need of a user, minted without a registration's password hashing, for
     /// tests that need hundreds of users.
     pub fn token_for(&self, role: shared::accounts::Role) -> (shared::ids::UserId, String) {
+        let id = shared::ids::UserId::new();
+        (id, self.token_again(id, role))
+    }
+
+    /// A fresh access token, issued now (the test clock's now), for the user `token_for` made with
+    /// `id` and `role`: for a test whose clock moves past the first token's 15 minutes.
+    pub fn token_again(&self, id: shared::ids::UserId, role: shared::accounts::Role) -> String {
         use shared::accounts::tokens::TokenIssuer;
         use shared::accounts::{Email, PersonName, User};
-        let id = shared::ids::UserId::new();
         let user = User {
             id,
             email: Email::parse(&format!("{}@example.com", id.to_string().to_lowercase())).expect("an email"),
@@ -104,7 +110,7 @@ impl TestMarketplace {
         };
         let issuer = TokenIssuer::from_private_base64("test key", &crate::signing_keys().private_pkcs8_base64)
             .expect("the test key");
-        (id, issuer.issue(&user, self.clock_now()).token)
+        issuer.issue(&user, self.clock_now()).token
     }
 
     /// A socket opened with `access_token`.
