@@ -8,7 +8,8 @@
 //! 2. Domain: [`accounts`], [`analytics`], [`catalog`], [`vendors`], [`orders`], [`payments`], [`media`], [`notify`], [`conversations`], [`frames`]: types
 //!    that parse on construction, and pure rules. No AWS SDK, no `lambda_http`.
 //! 3. Stores: [`db`] (one module per table), [`sns`], [`bucket`] (the media bucket) and `connections_api` (the WebSocket API's `@connections`), over the AWS
-//!    SDK; [`gateways`], the payment gateways' clients over HTTPS.
+//!    SDK; [`gateways`], the payment gateways' clients over HTTPS; [`https`], the connector under
+//!    every outbound client.
 //! 4. Services: [`services`], what combines stores and publishers.
 //! 5. Edges: [`http`] (requests → domain, errors → problem+json), [`streams`] and [`object_events`]
 //!    (the triggers' events), [`sockets`] (the WebSocket routes' events), [`app`] (clients
@@ -35,6 +36,7 @@ pub mod frames;
 #[cfg(feature = "payments")]
 pub mod gateways;
 pub mod http;
+pub mod https;
 pub mod ids;
 pub mod lambda;
 pub mod media;

@@ -34,7 +34,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "frames",
         ],
     ),
-    ("stores", &["db", "sns", "bucket", "connections_api", "gateways"]),
+    ("stores", &["db", "sns", "bucket", "connections_api", "gateways", "https"]),
     ("services", &["services"]),
     ("edges", &["http", "streams", "object_events", "sockets", "app", "lambda", "telemetry"]),
 ];

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::error::Error;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::http::{
@@ -43,7 +43,7 @@ type Timeouts = (Option<Duration>, Option<Duration>);
 /// pair, so in practice one pool.
 #[derive(Debug)]
 pub struct SdkHttpClient {
-    tls: Arc<rustls::ClientConfig>,
+    roots: rustls::RootCertStore,
     pools: RwLock<HashMap<Timeouts, SharedHttpConnector>>,
 }
 
@@ -53,25 +53,11 @@ impl SdkHttpClient {
         for root in CertificateDer::pem_slice_iter(AWS_ROOTS) {
             roots.add(root.expect("the compiled-in roots are PEM")).expect("the compiled-in roots are certificates");
         }
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default TLS versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        Self { tls: Arc::new(tls), pools: RwLock::default() }
+        Self { roots, pools: RwLock::default() }
     }
 
     fn pool(&self, connect_timeout: Option<Duration>) -> Pool {
-        let mut tcp = TcpConnector::new();
-        tcp.enforce_http(false);
-        tcp.set_nodelay(true);
-        tcp.set_connect_timeout(connect_timeout);
-        // The local emulators are plain `http://`; every AWS endpoint is `https://`.
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(rustls::ClientConfig::clone(&self.tls))
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(tcp);
+        let connector = crate::https::connector(self.roots.clone(), connect_timeout);
         Client::builder(TokioExecutor::new()).pool_timer(TokioTimer::new()).build(connector)
     }
 }
@@ -96,17 +82,11 @@ impl HttpClient for SdkHttpClient {
     }
 }
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct Connector {
     pool: Pool,
     /// How long the answer's head may take once the request is sent.
     read_timeout: Option<Duration>,
-}
-
-impl std::fmt::Debug for Connector {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connector").field("read_timeout", &self.read_timeout).finish()
-    }
 }
 
 impl HttpConnector for Connector {
@@ -172,6 +152,7 @@ fn chain<'a>(error: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a (dyn 
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig, timeout::TimeoutConfig};
