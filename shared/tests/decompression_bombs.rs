@@ -1,11 +1,12 @@
 //! A small file declaring a huge image is refused from its header, before the decoder allocates
 //! its pixels: the heap of the process, counted by an allocator that keeps its high-water mark,
 //! grows by less than a mebibyte while it is refused, where decoding would need gigabytes.
-//! (Its own test binary, its tests one at a time: the allocator counts every thread.)
+//! (Its own test binary, each test whole under one lock: the allocator counts every thread, so
+//! another test building its image while one is measured would be counted in it.)
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use shared::media::{MediaType, Rejection, render, verify_image};
 
@@ -49,9 +50,13 @@ static ALLOCATOR: HighWaterMark = HighWaterMark;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// Heap bytes `f` held at most beyond what was in use before it.
+/// Held for a test's whole body, its setup included, so no other test allocates meanwhile.
+fn alone() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Heap bytes `f` held at most beyond what was in use before it (call it under `alone`).
 fn peak_growth<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let before = IN_USE.load(Ordering::SeqCst);
     PEAK.store(before, Ordering::SeqCst);
     let result = f();
@@ -89,6 +94,7 @@ const HEADER_ONLY: usize = 1 << 20;
 
 #[test]
 fn images_declaring_billions_of_pixels_are_refused_before_their_pixels_are_allocated() {
+    let _alone = alone();
     let jpeg_bomb = jpeg_declaring(60_000, 60_000);
     let bombs =
         [(&PNG_BOMB[..], MediaType::Png, (50_000, 50_000)), (&jpeg_bomb[..], MediaType::Jpeg, (60_000, 60_000))];
@@ -105,6 +111,7 @@ fn images_declaring_billions_of_pixels_are_refused_before_their_pixels_are_alloc
 
 #[test]
 fn the_counter_sees_a_real_decode() {
+    let _alone = alone();
     // The measure itself: decoding a 1,000 × 1,000 photo holds at least its 3 MB of pixels.
     let mut photo = Vec::new();
     image::RgbImage::from_pixel(1_000, 1_000, image::Rgb([10, 120, 200]))
