@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use ring::signature::Ed25519KeyPair;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::token_signatures;
@@ -69,17 +70,18 @@ pub struct IssuedToken {
     pub expires_in: u64,
 }
 
+/// Holds the private key parsed once: parsing derives the public key, which costs more than a
+/// signature.
 pub struct TokenIssuer {
-    key: EncodingKey,
+    key: Ed25519KeyPair,
 }
 
 impl TokenIssuer {
     pub fn from_private_base64(name: &'static str, encoded: &str) -> Result<Self, ConfigError> {
         let der = STANDARD.decode(encoded.trim()).map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })?;
-        token_signatures::key_pair(&der)
+        let key = token_signatures::key_pair(&der)
             .ok_or_else(|| ConfigError::Invalid { name, reason: "not an Ed25519 PKCS#8 key".into() })?;
-        token_signatures::install();
-        Ok(Self { key: EncodingKey::from_ed_der(&der) })
+        Ok(Self { key })
     }
 
     /// An access token for `user` outside any session (tools and tests).
@@ -104,9 +106,7 @@ impl TokenIssuer {
             jti: ulid::Ulid::new().to_string(),
             sid,
         };
-        let token =
-            jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.key).expect("signing cannot fail");
-        IssuedToken { token, expires_in: ACCESS_TOKEN_TTL.as_secs() }
+        IssuedToken { token: token_signatures::signed(&self.key, &claims), expires_in: ACCESS_TOKEN_TTL.as_secs() }
     }
 }
 
