@@ -1,91 +1,136 @@
-//! DynamoDB played back: an HTTP/1.1 server on 127.0.0.1, on a thread of its own, that answers each
-//! call with the body DynamoDB Local answered when the scenario was recorded. Its work is not on
-//! the measured thread, so the figures hold the client side of every call (signing, serialising,
-//! the loopback round trip, parsing) and none of the database's.
+//! DynamoDB played back: each call is answered with the body DynamoDB Local answered when the
+//! scenario was recorded, in one of two ways.
+//!
+//! - [`Recording::in_process`]: an HTTP client for the SDK that hands the recorded answer back
+//!   without a socket. The figure then holds the SDK's whole client side of a call (serialising,
+//!   endpoint, signing, retry bookkeeping, parsing) and nothing of the network or the database.
+//! - [`Recording::serve_on_loopback`]: an HTTP/1.1 server on 127.0.0.1, on a thread of its own,
+//!   reached through the functions' own HTTP client. The figure then also holds hyper and the
+//!   kernel's side of the socket calls; on loopback the kernel delivers each request to the
+//!   server's socket on the sending thread, so part of that is the receiving side's work.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
+use aws_smithy_runtime_api::client::http::{
+    HttpConnector, HttpConnectorFuture, SharedHttpClient, SharedHttpConnector, http_client_fn,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::http::{Response as SdkResponse, StatusCode as SdkStatus};
+use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
+use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 
 use crate::fixture::Exchange;
 
-/// A recorded answer, serialised once.
+const TARGET: &str = "x-amz-target";
+const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
+
+/// A scenario's recorded answers, serialised once.
+#[derive(Clone, Debug)]
+pub struct Recording(Arc<Vec<Answer>>);
+
+#[derive(Debug)]
 struct Answer {
     target: String,
     request: Value,
     body: Bytes,
 }
 
-/// Starts the server for these exchanges; returns its endpoint (`http://127.0.0.1:PORT`). It runs
-/// until the process ends.
-pub fn start(exchanges: &[Exchange]) -> String {
-    let answers: Arc<Vec<Answer>> = Arc::new(
-        exchanges
-            .iter()
-            .map(|e| Answer {
-                target: e.target.clone(),
-                request: e.request.clone(),
-                body: Bytes::from(serde_json::to_vec(&e.response).expect("JSON serialises")),
+impl Recording {
+    pub fn of(exchanges: &[Exchange]) -> Self {
+        Self(Arc::new(
+            exchanges
+                .iter()
+                .map(|e| Answer {
+                    target: e.target.clone(),
+                    request: e.request.clone(),
+                    body: Bytes::from(serde_json::to_vec(&e.response).expect("JSON serialises")),
+                })
+                .collect(),
+        ))
+    }
+
+    /// The status and body answering a call of `target` with `body`: the only recorded answer of
+    /// its target, or, where a scenario made several calls of one target (the search's page and
+    /// facet Queries), the one whose recorded request is the same JSON. Anything else is a 400,
+    /// which fails the measured request.
+    fn answer(&self, target: &str, body: &[u8]) -> (u16, Bytes) {
+        let candidates: Vec<&Answer> = self.0.iter().filter(|a| a.target == target).collect();
+        let chosen = match candidates.as_slice() {
+            [only] => Some(*only),
+            several => serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|request| several.iter().copied().find(|a| a.request == request)),
+        };
+        match chosen {
+            Some(answer) => (200, answer.body.clone()),
+            None => (
+                400,
+                Bytes::from(format!(
+                    r#"{{"__type":"com.amazon.coral.validate#ValidationException","message":"no recorded answer to {target}"}}"#
+                )),
+            ),
+        }
+    }
+
+    /// The SDK's HTTP client, answering in-process.
+    pub fn in_process(&self) -> SharedHttpClient {
+        let recording = self.clone();
+        http_client_fn(move |_, _| SharedHttpConnector::new(recording.clone()))
+    }
+
+    /// Starts the loopback server; returns its endpoint (`http://127.0.0.1:PORT`). It runs until
+    /// the process ends.
+    pub fn serve_on_loopback(&self) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let endpoint = format!("http://{}", listener.local_addr().expect("a bound address"));
+        listener.set_nonblocking(true).expect("a non-blocking listener");
+        let recording = self.clone();
+        std::thread::Builder::new()
+            .name("canned-dynamodb".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+                runtime.block_on(async {
+                    serve(tokio::net::TcpListener::from_std(listener).expect("a tokio listener"), recording).await
+                });
             })
-            .collect(),
-    );
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let endpoint = format!("http://{}", listener.local_addr().expect("a bound address"));
-    listener.set_nonblocking(true).expect("a non-blocking listener");
-    std::thread::Builder::new()
-        .name("canned-dynamodb".into())
-        .spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-            runtime.block_on(async {
-                serve(tokio::net::TcpListener::from_std(listener).expect("a tokio listener"), answers).await
-            });
-        })
-        .expect("a thread");
-    endpoint
+            .expect("a thread");
+        endpoint
+    }
 }
 
-async fn serve(listener: tokio::net::TcpListener, answers: Arc<Vec<Answer>>) {
+impl HttpConnector for Recording {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let target = request.headers().get(TARGET).unwrap_or_default();
+        let (status, body) = self.answer(target, request.body().bytes().unwrap_or_default());
+        let mut response = SdkResponse::new(SdkStatus::try_from(status).expect("a valid status"), SdkBody::from(body));
+        response.headers_mut().insert("content-type", CONTENT_TYPE);
+        HttpConnectorFuture::ready(Ok(response))
+    }
+}
+
+async fn serve(listener: tokio::net::TcpListener, recording: Recording) {
     loop {
         let Ok((stream, _)) = listener.accept().await else { continue };
-        let answers = Arc::clone(&answers);
+        let recording = recording.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| answer(req, Arc::clone(&answers)));
+            let service = service_fn(move |req| answer_over_http(req, recording.clone()));
             let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
         });
     }
 }
 
-/// The recorded answer to `req`: the only one of its target, or, where a scenario made several
-/// calls of one target (the search's page and facet Queries), the one whose recorded request is
-/// the same JSON. Anything else is a 400, which fails the measured request.
-async fn answer(req: Request<Incoming>, answers: Arc<Vec<Answer>>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let target = req.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+async fn answer_over_http(req: Request<Incoming>, recording: Recording) -> Result<Response<Full<Bytes>>, Infallible> {
+    let target = req.headers().get(TARGET).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-    let candidates: Vec<&Answer> = answers.iter().filter(|a| a.target == target).collect();
-    let chosen = match candidates.as_slice() {
-        [only] => Some(*only),
-        several => serde_json::from_slice::<Value>(&body)
-            .ok()
-            .and_then(|request| several.iter().copied().find(|a| a.request == request)),
-    };
-    let response = match chosen {
-        Some(answer) => Response::builder()
-            .header("content-type", "application/x-amz-json-1.0")
-            .body(Full::new(answer.body.clone())),
-        None => Response::builder()
-            .status(StatusCode::BAD_REQUEST)
-            .header("content-type", "application/x-amz-json-1.0")
-            .body(Full::new(Bytes::from(format!(
-                r#"{{"__type":"com.amazon.coral.validate#ValidationException","message":"no recorded answer to {target}"}}"#
-            )))),
-    };
+    let (status, body) = recording.answer(&target, &body);
+    let response = Response::builder().status(status).header("content-type", CONTENT_TYPE).body(Full::new(body));
     Ok(response.expect("a valid response"))
 }

@@ -5,10 +5,13 @@
 //!
 //! Each scenario of `benches/fixtures/warm/` runs in-process as Lambda runs it (see
 //! [`invocation`]), built with the function's own constructor from an [`App`] whose DynamoDB
-//! endpoint is a [canned server](canned_dynamodb) replaying the recorded answers. The handler runs
-//! on a single-threaded tokio runtime on the benchmark thread, so everything it does (its SDK
-//! calls included) is on that thread, and the figure is that thread's CPU time
-//! ([`thread_cpu`]): the server's thread and the rest of the machine do not count.
+//! calls are answered with the recorded answers ([`canned_dynamodb`]), twice: in the group
+//! `in-process` the SDK is handed the answer without a socket (the handler's own cost, the figure
+//! the budgets are for), in the group `loopback` through the functions' HTTP client from a server
+//! on 127.0.0.1 (that plus hyper and the kernel's socket work). The handler runs on a
+//! single-threaded tokio runtime on the benchmark thread, so everything it does (its SDK calls
+//! included) is on that thread, and the figure is that thread's CPU time ([`thread_cpu`]): the
+//! server's thread and the rest of the machine do not count.
 
 mod canned_dynamodb;
 mod fixture;
@@ -27,6 +30,7 @@ use shared::clock::Timestamp;
 use shared::config::{Config, vars};
 use tokio::runtime::Runtime;
 
+use crate::canned_dynamodb::Recording;
 use crate::fixture::Fixture;
 use crate::invocation::Invocation;
 
@@ -39,12 +43,52 @@ fn warm(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     let keys = KeyPair::generate();
     let issuer = TokenIssuer::from_private_base64("key", &keys.private_pkcs8_base64).expect("a signing key");
-    let mut group = c.benchmark_group("warm");
-    group.warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(8));
-    for (name, fixture) in fixture::all() {
-        let endpoint = canned_dynamodb::start(&fixture.exchanges);
+    let fixtures = fixture::all();
+    for way in [Way::InProcess, Way::Loopback] {
+        let mut group = c.benchmark_group(way.name());
+        group.warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(8));
+        for (name, fixture) in &fixtures {
+            let app = runtime.block_on(way.app(&keys.public_base64, Recording::of(&fixture.exchanges)));
+            let token = fixture.request.caller.as_ref().map(|caller| issuer.issue(caller, Timestamp::now()).token);
+            let event = invocation::event(&fixture.function, &fixture.request, token.as_deref());
+            let scenario = Scenario { name, fixture, event: &event, runtime: &runtime };
+            match fixture.function.as_str() {
+                "get-product" => scenario.measure(&mut group, get_product::GetProduct::new(&app)),
+                "get-products" => scenario.measure(&mut group, get_products::GetProducts::new(&app)),
+                "search-products" => scenario.measure(&mut group, search_products::SearchProducts::new(&app)),
+                "create-order" => scenario.measure(&mut group, create_order::CreateOrder::new(&app)),
+                other => panic!("{name}: no function {other} in this bench"),
+            }
+        }
+        group.finish();
+    }
+}
+
+/// How the recorded answers reach the SDK.
+#[derive(Clone, Copy)]
+enum Way {
+    InProcess,
+    Loopback,
+}
+
+impl Way {
+    fn name(self) -> &'static str {
+        match self {
+            Self::InProcess => "in-process",
+            Self::Loopback => "loopback",
+        }
+    }
+
+    /// The functions' `App`, built by `App::new` as the runner builds it, with DynamoDB answered
+    /// from `recording` this way.
+    async fn app(self, public_key: &str, recording: Recording) -> App {
+        let endpoint = match self {
+            // Never dialled: the SDK's HTTP client is replaced below.
+            Self::InProcess => "http://127.0.0.1:9".to_owned(),
+            Self::Loopback => recording.serve_on_loopback(),
+        };
         let config = Config::local(&endpoint, "", CURSOR_SECRET)
-            .with(vars::JWT_PUBLIC_KEY, &keys.public_base64)
+            .with(vars::JWT_PUBLIC_KEY, public_key)
             // The checkouts are paid in cash: the gateway is configured, as in Lambda, never called.
             .with(vars::PAYMOB_BASE_URL, "http://127.0.0.1:9/")
             .with(vars::PAYMOB_SECRET_KEY, "sk_test_unused")
@@ -52,19 +96,13 @@ fn warm(c: &mut Criterion) {
             .with(vars::PAYMOB_CARD_INTEGRATION_ID, "1")
             .with(vars::PAYMOB_WALLET_INTEGRATION_ID, "2")
             .with(vars::PAYMOB_NOTIFICATION_URL, "http://127.0.0.1:9/hook");
-        let app = runtime.block_on(App::new(config));
-        let token = fixture.request.caller.as_ref().map(|caller| issuer.issue(caller, Timestamp::now()).token);
-        let event = invocation::event(&fixture.function, &fixture.request, token.as_deref());
-        let scenario = Scenario { name: &name, fixture: &fixture, event: &event, runtime: &runtime };
-        match fixture.function.as_str() {
-            "get-product" => scenario.measure(&mut group, get_product::GetProduct::new(&app)),
-            "get-products" => scenario.measure(&mut group, get_products::GetProducts::new(&app)),
-            "search-products" => scenario.measure(&mut group, search_products::SearchProducts::new(&app)),
-            "create-order" => scenario.measure(&mut group, create_order::CreateOrder::new(&app)),
-            other => panic!("{name}: no function {other} in this bench"),
+        let mut app = App::new(config).await;
+        if let Self::InProcess = self {
+            let answered_in_process = app.dynamodb.config().to_builder().http_client(recording.in_process()).build();
+            app.dynamodb = aws_sdk_dynamodb::Client::from_conf(answered_in_process);
         }
+        app
     }
-    group.finish();
 }
 
 struct Scenario<'a> {

@@ -1,5 +1,5 @@
 //! The CPU time of the calling thread: what the handler's own work costs, whatever the other
-//! thread (the canned DynamoDB) and the other processes on the machine are doing.
+//! thread (the loopback server answering for DynamoDB) and the other processes on the machine are doing.
 
 use std::time::Duration;
 
