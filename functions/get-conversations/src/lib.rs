@@ -6,9 +6,8 @@ use shared::conversations::Conversation;
 use shared::cursor::CursorCodec;
 use shared::db::ConversationRepo;
 use shared::db::index_page::Position;
-use shared::error::FieldErrors;
 use shared::http::page::{Page, PageAsked};
-use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, query, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, response};
 use shared::{ApiError, App};
 
 pub struct GetConversations {
@@ -30,10 +29,7 @@ impl GetConversations {
 impl Endpoint for GetConversations {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
         let caller = self.auth.caller(&req)?;
-        let params = query::parse(&req, &["limit", "cursor"])?;
-        let mut errors = FieldErrors::default();
-        let asked = PageAsked::of(&params, &mut errors);
-        errors.finish(|| ())?;
+        let asked = PageAsked::of_request(&req)?;
         // A cursor is the caller's own: another user's names another list.
         let cursors = self.cursors.of_list(format!("conversations|{}", caller.user_id));
         let start: Option<Position> = cursors.start(asked.cursor.as_deref())?;

@@ -6,9 +6,8 @@ use shared::conversations::Message;
 use shared::cursor::CursorCodec;
 use shared::db::ConversationRepo;
 use shared::db::index_page::Position;
-use shared::error::FieldErrors;
 use shared::http::page::{Page, PageAsked};
-use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, path, query, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, path, response};
 use shared::ids::ConversationId;
 use shared::{ApiError, App};
 
@@ -32,10 +31,7 @@ impl Endpoint for GetMessages {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
         let caller = self.auth.caller(&req)?;
         let id: ConversationId = path::id(&req, "id")?;
-        let params = query::parse(&req, &["limit", "cursor"])?;
-        let mut errors = FieldErrors::default();
-        let asked = PageAsked::of(&params, &mut errors);
-        errors.finish(|| ())?;
+        let asked = PageAsked::of_request(&req)?;
         self.conversations.view(id, caller.user_id).await?.ok_or(ApiError::NotFound)?;
         let cursors = self.cursors.of_list(format!("messages|{id}"));
         let start: Option<Position> = cursors.start(asked.cursor.as_deref())?;

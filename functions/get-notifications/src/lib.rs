@@ -4,9 +4,8 @@ use serde::Serialize;
 use shared::config::ConfigError;
 use shared::cursor::CursorCodec;
 use shared::db::inbox::{InboxRepo, Position};
-use shared::error::FieldErrors;
 use shared::http::page::PageAsked;
-use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, query, response};
+use shared::http::{Authenticator, Body, Endpoint, Request, Response, StatusCode, response};
 use shared::notify::InboxItem;
 use shared::{ApiError, App};
 
@@ -37,10 +36,7 @@ impl GetNotifications {
 impl Endpoint for GetNotifications {
     async fn handle(&self, req: Request) -> Result<Response<Body>, ApiError> {
         let caller = self.auth.caller(&req)?;
-        let params = query::parse(&req, &["limit", "cursor"])?;
-        let mut errors = FieldErrors::default();
-        let asked = PageAsked::of(&params, &mut errors);
-        errors.finish(|| ())?;
+        let asked = PageAsked::of_request(&req)?;
         // A cursor is the caller's own: another user's cursor names another inbox.
         let cursors = self.cursors.of_list(format!("inbox|{}", caller.user_id));
         let start: Option<Position> = cursors.start(asked.cursor.as_deref())?;

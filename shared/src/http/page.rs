@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::error::FieldErrors;
+use crate::error::{ApiError, FieldErrors};
+use crate::http::{Request, query};
 use crate::params::{DEFAULT_LIMIT, MAX_LIMIT, Params, int_in};
 
 #[derive(Debug, Serialize)]
@@ -26,6 +27,14 @@ impl PageAsked {
     pub fn of(params: &Params, errors: &mut FieldErrors) -> Self {
         let limit = errors.take(params.get("limit", int_in(1, MAX_LIMIT))).flatten().unwrap_or(DEFAULT_LIMIT);
         Self { limit: i32::from(limit), cursor: params.raw("cursor").map(str::to_owned) }
+    }
+
+    /// The page asked of a list that takes no other query parameter (any other is refused).
+    pub fn of_request(req: &Request) -> Result<Self, ApiError> {
+        let params = query::parse(req, &["limit", "cursor"])?;
+        let mut errors = FieldErrors::default();
+        let asked = Self::of(&params, &mut errors);
+        errors.finish(|| asked)
     }
 }
 
@@ -52,6 +61,24 @@ mod tests {
         );
         for bad in ["0", "101", "-1", "ten", ""] {
             assert!(asked(&[("limit", bad)]).is_err(), "limit={bad}");
+        }
+    }
+
+    #[test]
+    fn a_list_of_no_other_parameter_refuses_any_other() {
+        use lambda_http::RequestExt;
+        let request = |pairs: &[(&str, &str)]| {
+            let query: std::collections::HashMap<String, String> =
+                pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+            Request::default().with_query_string_parameters(query)
+        };
+        assert_eq!(
+            PageAsked::of_request(&request(&[("limit", "5"), ("cursor", "c")])).unwrap(),
+            PageAsked { limit: 5, cursor: Some("c".into()) }
+        );
+        for refused in [&[("sort", "newest")][..], &[("limit", "0")], &[("limit", "5"), ("q", "x")]] {
+            let error = PageAsked::of_request(&request(refused)).unwrap_err();
+            assert!(matches!(error, ApiError::Validation(_)), "{refused:?}: {error:?}");
         }
     }
 }
