@@ -15,6 +15,7 @@ pub mod categories;
 pub mod checkouts;
 pub mod connections;
 pub mod conversations;
+mod direct;
 mod error;
 pub mod idempotency;
 pub mod inbox;

@@ -8,8 +8,8 @@ use crate::catalog::product::{Product, ProductId};
 use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{Item, n, s};
+use crate::db::direct::{self, answer::ReadAnswer};
 use crate::db::error::is_condition_failure;
-use crate::db::read::get_consistent;
 use crate::db::uploads::{Claim, write_claiming};
 use crate::error::ApiError;
 use crate::retry::Backoff;
@@ -37,7 +37,10 @@ impl ProductRepo {
 
     /// Strongly consistent: a client reads its own writes.
     pub async fn get(&self, id: ProductId) -> Result<Option<Product>, ApiError> {
-        get_consistent(&self.client, &self.table, key(id)).await
+        let reading = ReadAnswer::new(direct::get_item::<Product>);
+        let call = self.client.get_item().table_name(&self.table).set_key(Some(key(id))).consistent_read(true);
+        call.customize().interceptor(reading.interceptor()).send().await?;
+        reading.answer()
     }
 
     /// The products with these ids, in the order of `ids`; missing ones are skipped.
@@ -60,11 +63,10 @@ impl ProductRepo {
                 .map_err(ApiError::internal)?;
             let mut backoff = UNPROCESSED;
             loop {
-                let out = self.client.batch_get_item().request_items(&self.table, pending.clone()).send().await?;
-                for item in out.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
-                    let product: Product = serde_dynamo::from_item(item)?;
-                    found.insert(product.id, product);
-                }
+                let reading = ReadAnswer::new(direct::batch_get_items::<Product>);
+                let call = self.client.batch_get_item().request_items(&self.table, pending.clone());
+                let out = call.customize().interceptor(reading.interceptor()).send().await?;
+                found.extend(reading.answer()?.into_iter().map(|product| (product.id, product)));
                 match out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)) {
                     Some(rest) if !rest.keys.is_empty() => {
                         backoff.pause().await?;
