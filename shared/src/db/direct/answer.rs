@@ -1,10 +1,11 @@
 //! Reading a call's successful answer ourselves, under the SDK's own signing, retries and errors.
 //!
 //! An interceptor on the one call takes a successful answer's body before the SDK reads it, reads
-//! it with the call's own function (typed, straight from its bytes) and hands the SDK `{}` in its
-//! place, which it parses as an empty output at no cost. Anything but a success (an error, a
-//! throttle) reaches the SDK untouched, so retries and error codes are as before. Where the
-//! function says the SDK must see the answer too (keys left unprocessed), it gets the whole body.
+//! it with the call's own function (typed, straight from its bytes) and hands the SDK what that
+//! function says it is to see: nothing (`{}`, an empty output), the answer's counts (so that what a
+//! Query cost still shows to whoever watches the SDK's outputs), or the whole answer (keys left
+//! unprocessed, which the SDK's types carry back). Anything but a success (an error, a throttle)
+//! reaches the SDK untouched, so retries and error codes are as before.
 
 use std::fmt;
 use std::pin::Pin;
@@ -22,17 +23,23 @@ use http_body::{Body, Frame};
 
 use crate::error::ApiError;
 
-/// What a call's reader made of a successful body: the answer, and whether the SDK must read
-/// the body too.
+/// What a call's reader made of a successful body: the answer, and what the SDK reads instead.
 pub struct Read<T> {
     pub answer: T,
-    pub sdk_too: bool,
+    pub for_the_sdk: ForTheSdk,
+}
+
+pub enum ForTheSdk {
+    Nothing,
+    /// A Query's `Count` and `ScannedCount`.
+    Counts {
+        count: i32,
+        scanned_count: i32,
+    },
+    Everything,
 }
 
 pub type Reader<T> = fn(&[u8]) -> Result<Read<T>, serde_json::Error>;
-
-/// The body the SDK reads instead of an answer it need not see.
-const NOTHING_FOR_THE_SDK: &[u8] = b"{}";
 
 /// One call's reading of its answer: pass [`interceptor`](Self::interceptor) to the call's
 /// `customize().interceptor(..)`, send it, then take the [`answer`](Self::answer).
@@ -73,10 +80,18 @@ impl<T> Shared<T> {
 
     /// Reads `body` and says what the SDK reads in its place.
     fn read(&self, body: &[u8]) -> Bytes {
-        let read = (self.read)(body);
-        let sdk_too = read.as_ref().is_ok_and(|read| read.sdk_too);
-        *self.answer() = Some(read.map(|read| read.answer));
-        if sdk_too { Bytes::copy_from_slice(body) } else { Bytes::from_static(NOTHING_FOR_THE_SDK) }
+        let (answer, for_the_sdk) = match (self.read)(body) {
+            Ok(read) => (Ok(read.answer), read.for_the_sdk),
+            Err(error) => (Err(error), ForTheSdk::Nothing),
+        };
+        *self.answer() = Some(answer);
+        match for_the_sdk {
+            ForTheSdk::Nothing => Bytes::from_static(b"{}"),
+            ForTheSdk::Counts { count, scanned_count } => {
+                Bytes::from(format!(r#"{{"Count":{count},"ScannedCount":{scanned_count}}}"#))
+            }
+            ForTheSdk::Everything => Bytes::copy_from_slice(body),
+        }
     }
 }
 

@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
-use self::answer::Read;
+use self::answer::{ForTheSdk, Read};
 use self::item::Item;
+use crate::db::index_page::Position;
 
 /// A `GetItem` answer: the item, if there is one.
 pub fn get_item<T: DeserializeOwned>(body: &[u8]) -> Result<Read<Option<T>>, serde_json::Error> {
@@ -24,7 +25,7 @@ pub fn get_item<T: DeserializeOwned>(body: &[u8]) -> Result<Read<Option<T>>, ser
         item: Option<Item<T>>,
     }
     let answer: Answer<T> = serde_json::from_slice(body)?;
-    Ok(Read { answer: answer.item.map(|item| item.0), sdk_too: false })
+    Ok(Read { answer: answer.item.map(|item| item.0), for_the_sdk: ForTheSdk::Nothing })
 }
 
 /// A `BatchGetItem` answer from one table: its items, in the order DynamoDB returned them. When
@@ -39,14 +40,46 @@ pub fn batch_get_items<T: DeserializeOwned>(body: &[u8]) -> Result<Read<Vec<T>>,
     }
     let answer: Answer<T> = serde_json::from_slice(body)?;
     let items = answer.responses.into_values().flatten().map(|item| item.0).collect();
-    Ok(Read { answer: items, sdk_too: !answer.unprocessed.is_empty() })
+    let for_the_sdk = if answer.unprocessed.is_empty() { ForTheSdk::Nothing } else { ForTheSdk::Everything };
+    Ok(Read { answer: items, for_the_sdk })
+}
+
+/// One `Query` call's answer.
+pub struct QueryAnswer<T> {
+    pub items: Vec<T>,
+    /// How many entries DynamoDB evaluated (what the call cost).
+    pub scanned_count: i32,
+    /// Where DynamoDB stopped, if it did before the end; every key attribute a string.
+    pub last_evaluated_key: Option<Position>,
+}
+
+/// A `Query` answer of a table or index whose key attributes are strings.
+pub fn query<T: DeserializeOwned>(body: &[u8]) -> Result<Read<QueryAnswer<T>>, serde_json::Error> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Answer<T> {
+        #[serde(default = "Vec::new")]
+        items: Vec<Item<T>>,
+        #[serde(default)]
+        count: i32,
+        #[serde(default)]
+        scanned_count: i32,
+        last_evaluated_key: Option<Item<Position>>,
+    }
+    let answer: Answer<T> = serde_json::from_slice(body)?;
+    let items = answer.items.into_iter().map(|item| item.0).collect();
+    let last_evaluated_key = answer.last_evaluated_key.map(|key| key.0);
+    let (count, scanned_count) = (answer.count, answer.scanned_count);
+    let for_the_sdk = ForTheSdk::Counts { count, scanned_count };
+    Ok(Read { answer: QueryAnswer { items, scanned_count, last_evaluated_key }, for_the_sdk })
 }
 
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
 
-    use super::{batch_get_items, get_item};
+    use super::{ForTheSdk, batch_get_items, get_item, query};
+    use crate::db::index_page::Position;
 
     #[derive(Debug, PartialEq, Deserialize)]
     struct Row {
@@ -56,7 +89,8 @@ mod tests {
     #[test]
     fn a_get_answers_its_item_or_nothing() {
         let found = get_item::<Row>(br#"{"Item": {"id": {"S": "a"}}}"#).unwrap();
-        assert_eq!((found.answer, found.sdk_too), (Some(Row { id: "a".into() }), false));
+        assert_eq!(found.answer, Some(Row { id: "a".into() }));
+        assert!(matches!(found.for_the_sdk, ForTheSdk::Nothing));
         assert_eq!(get_item::<Row>(b"{}").unwrap().answer, None);
         assert!(get_item::<Row>(br#"{"Item": {"id": {"N": "1"}}}"#).is_err(), "a number is not a string");
     }
@@ -65,11 +99,27 @@ mod tests {
     fn a_batch_get_answers_its_items_and_leaves_unprocessed_keys_to_the_sdk() {
         let done = br#"{"Responses": {"T": [{"id": {"S": "a"}}, {"id": {"S": "b"}}]}, "UnprocessedKeys": {}}"#;
         let read = batch_get_items::<Row>(done).unwrap();
-        assert_eq!((read.answer, read.sdk_too), (vec![Row { id: "a".into() }, Row { id: "b".into() }], false));
+        assert_eq!(read.answer, vec![Row { id: "a".into() }, Row { id: "b".into() }]);
+        assert!(matches!(read.for_the_sdk, ForTheSdk::Nothing));
         let partial = br#"{"Responses": {"T": [{"id": {"S": "a"}}]},
             "UnprocessedKeys": {"T": {"Keys": [{"id": {"S": "b"}}], "ConsistentRead": true}}}"#;
         let read = batch_get_items::<Row>(partial).unwrap();
-        assert_eq!((read.answer, read.sdk_too), (vec![Row { id: "a".into() }], true));
+        assert_eq!(read.answer, vec![Row { id: "a".into() }]);
+        assert!(matches!(read.for_the_sdk, ForTheSdk::Everything), "the SDK carries the keys back");
         assert!(batch_get_items::<Row>(b"{}").unwrap().answer.is_empty());
+    }
+
+    #[test]
+    fn a_query_answers_its_items_its_cost_and_where_it_stopped() {
+        let body = br#"{"Count": 1, "ScannedCount": 3, "Items": [{"id": {"S": "a"}}],
+            "LastEvaluatedKey": {"pk": {"S": "all"}, "id": {"S": "c"}}}"#;
+        let read = query::<Row>(body).unwrap();
+        assert!(matches!(read.for_the_sdk, ForTheSdk::Counts { count: 1, scanned_count: 3 }));
+        let read = read.answer;
+        assert_eq!((read.items, read.scanned_count), (vec![Row { id: "a".into() }], 3));
+        let stopped = Position::from([("pk".into(), "all".into()), ("id".into(), "c".into())]);
+        assert_eq!(read.last_evaluated_key, Some(stopped));
+        let last = query::<Row>(br#"{"Count": 0, "ScannedCount": 0, "Items": []}"#).unwrap().answer;
+        assert_eq!((last.items.len(), last.last_evaluated_key), (0, None));
     }
 }

@@ -1,9 +1,11 @@
 //! Reading the entries a plan selects: a page of product ids in the plan's order, or facet counts.
 
+use serde::Deserialize;
+
 use crate::catalog::listing_index::Plan;
-use crate::db::attributes::get_s;
+use crate::db::direct::{self, answer::ReadAnswer};
 use crate::db::error::refused_start;
-use crate::db::index_page::{checked_start, position_of};
+use crate::db::index_page::{checked_start, to_start};
 use crate::db::listings::expression::PreparedQuery;
 use crate::db::listings::{
     FacetCount, Facets, ListingPage, ListingRepo, MAX_EVALUATED_PER_PAGE, MAX_FACET_ENTRIES, MAX_QUERY_LIMIT, Position,
@@ -12,6 +14,14 @@ use crate::error::ApiError;
 
 /// What the facets count.
 const FACET_ATTRIBUTES: &[&str] = &["makes", "condition", "governorate"];
+
+/// An entry as a facet count reads it: [`FACET_ATTRIBUTES`].
+#[derive(Deserialize)]
+struct Counted {
+    makes: Vec<String>,
+    condition: String,
+    governorate: String,
+}
 
 /// How many entries the next Query of a page asks for, `wanted` matches still missing after
 /// `read` entries gave `matched`. Unfiltered, every entry is a match: `wanted` and one more, so
@@ -46,39 +56,38 @@ impl ListingRepo {
         loop {
             let budget = MAX_EVALUATED_PER_PAGE - evaluated;
             let chunk = next_chunk(limit - product_ids.len(), evaluated, product_ids.len(), filtered);
-            let out = prepared
+            let reading = ReadAnswer::new(direct::query::<Position>);
+            prepared
                 .query(&self.client, &self.table, plan, key_names)
                 .scan_index_forward(plan.forward)
                 .limit(chunk.min(budget))
                 .set_exclusive_start_key(start.take())
+                .customize()
+                .interceptor(reading.interceptor())
                 .send()
                 .await
                 .map_err(|e| refused_start(e, from_cursor))?;
+            // Each entry holds its key attributes only (the projection): its position.
+            let out = reading.answer()?;
             evaluated += out.scanned_count;
-            let items = out.items.unwrap_or_default();
-            let count = items.len();
-            for (index, item) in items.into_iter().enumerate() {
-                let id = get_s(&item, "productId")
-                    .ok_or_else(|| ApiError::internal("listing entry without a product id"))?;
-                product_ids.push(id);
+            let count = out.items.len();
+            for (index, entry) in out.items.into_iter().enumerate() {
+                let id = entry.get("productId").and_then(|id| id.parse().ok());
+                product_ids.push(id.ok_or_else(|| ApiError::internal("listing entry without a product id"))?);
                 if product_ids.len() == limit {
                     // Resume right after this entry. When it is the last one returned, DynamoDB's
                     // own position may be further on (past entries the filter dropped) or absent
                     // (nothing left to read).
-                    let next = if index + 1 == count {
-                        out.last_evaluated_key.as_ref().and_then(|last| position_of(last, key_names))
-                    } else {
-                        position_of(&item, key_names)
-                    };
+                    let next = if index + 1 == count { out.last_evaluated_key } else { Some(entry) };
                     return Ok(ListingPage { product_ids, next, evaluated });
                 }
             }
             match out.last_evaluated_key {
                 None => return Ok(ListingPage { product_ids, next: None, evaluated }),
                 Some(last) if evaluated >= MAX_EVALUATED_PER_PAGE => {
-                    return Ok(ListingPage { product_ids, next: position_of(&last, key_names), evaluated });
+                    return Ok(ListingPage { product_ids, next: Some(last), evaluated });
                 }
-                Some(last) => start = Some(last),
+                Some(last) => start = to_start(Some(last)),
             }
         }
     }
@@ -91,33 +100,31 @@ impl ListingRepo {
         let mut evaluated = 0;
         let mut start = None;
         loop {
-            let out = prepared
+            let reading = ReadAnswer::new(direct::query::<Counted>);
+            prepared
                 .query(&self.client, &self.table, plan, FACET_ATTRIBUTES)
                 .scan_index_forward(plan.forward)
                 .limit(MAX_QUERY_LIMIT.min(MAX_FACET_ENTRIES - evaluated))
                 .set_exclusive_start_key(start)
+                .customize()
+                .interceptor(reading.interceptor())
                 .send()
                 .await?;
+            let out = reading.answer()?;
             evaluated += out.scanned_count;
-            for item in out.items.unwrap_or_default() {
-                for make in item.get("makes").and_then(|v| v.as_l().ok()).into_iter().flatten() {
-                    if let Ok(make) = make.as_s() {
-                        *facets.make.entry(make.clone()).or_default() += 1;
-                    }
+            for entry in out.items {
+                for make in entry.makes {
+                    *facets.make.entry(make).or_default() += 1;
                 }
-                if let Some(condition) = get_s(&item, "condition") {
-                    *facets.condition.entry(condition).or_default() += 1;
-                }
-                if let Some(governorate) = get_s(&item, "governorate") {
-                    *facets.governorate.entry(governorate).or_default() += 1;
-                }
+                *facets.condition.entry(entry.condition).or_default() += 1;
+                *facets.governorate.entry(entry.governorate).or_default() += 1;
             }
             match out.last_evaluated_key {
                 None => return Ok(FacetCount { facets, complete: true, evaluated }),
                 Some(_) if evaluated >= MAX_FACET_ENTRIES => {
                     return Ok(FacetCount { facets, complete: false, evaluated });
                 }
-                Some(last) => start = Some(last),
+                Some(last) => start = to_start(Some(last)),
             }
         }
     }
