@@ -1,7 +1,11 @@
 //! Warm handler cost: the CPU time one request costs the main HTTP functions once warm, with the
 //! database's own time left out.
 //!
-//! `cargo bench -p souk-benches --bench warm`
+//! `cargo bench --profile release -p souk-benches --bench warm`
+//!
+//! The release profile is the one the functions are built with for Lambda (whole-program
+//! optimisation, one codegen unit), so the figure is the code Lambda runs; the workspace's `bench`
+//! profile, quicker to build, gives higher figures (BENCHMARKS.md section 7).
 //!
 //! Each scenario of `benches/fixtures/warm/` runs in-process as Lambda runs it (see
 //! [`invocation`]), built with the function's own constructor from an [`App`] whose DynamoDB
