@@ -77,9 +77,17 @@ pub fn query<T: DeserializeOwned>(body: &[u8]) -> Result<Read<QueryAnswer<T>>, s
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
+    use serde_json::json;
 
     use super::{ForTheSdk, batch_get_items, get_item, query};
+    use crate::catalog::Governorate;
+    use crate::catalog::product::{
+        BodyType, Compatibility, Condition, FuelType, Location, Part, Product, ProductId, ProductStatus, Transmission,
+        Vehicle,
+    };
+    use crate::clock::Timestamp;
     use crate::db::index_page::Position;
+    use crate::money::Money;
 
     #[derive(Debug, PartialEq, Deserialize)]
     struct Row {
@@ -121,5 +129,78 @@ mod tests {
         assert_eq!(read.last_evaluated_key, Some(stopped));
         let last = query::<Row>(br#"{"Count": 0, "ScannedCount": 0, "Items": []}"#).unwrap().answer;
         assert_eq!((last.items.len(), last.last_evaluated_key), (0, None));
+    }
+
+    /// DynamoDB's JSON of an item as the SDK would send it: each value under its type's tag.
+    fn wire(item: &crate::db::attributes::Item) -> serde_json::Value {
+        use aws_sdk_dynamodb::types::AttributeValue as V;
+        fn value(v: &V) -> serde_json::Value {
+            match v {
+                V::S(s) => json!({ "S": s }),
+                V::N(n) => json!({ "N": n }),
+                V::Bool(b) => json!({ "BOOL": b }),
+                V::Null(_) => json!({ "NULL": true }),
+                V::Ss(ss) => json!({ "SS": ss }),
+                V::L(l) => json!({ "L": l.iter().map(value).collect::<Vec<_>>() }),
+                V::M(m) => json!({ "M": wire(m) }),
+                other => panic!("not written by serde_dynamo for these types: {other:?}"),
+            }
+        }
+        item.iter().map(|(name, v)| (name.clone(), value(v))).collect()
+    }
+
+    #[test]
+    fn a_product_reads_back_as_serde_dynamo_wrote_it() {
+        let at = Timestamp::from_unix_millis(1_790_000_000_123);
+        let car = Product {
+            id: ProductId::created_at(at),
+            vendor_id: "01K77N3YA05DKHKBD61M5X13YF".into(),
+            category_id: "cars".into(),
+            title: "بيجو 301 موديل 2021 \"فابريكا\"".into(),
+            description: "Line one\nline two\ttabbed, émigré".into(),
+            price: Money::egp(55_000_000),
+            condition: Condition::Used,
+            stock: 1,
+            status: ProductStatus::Active,
+            images: vec!["https://images.souk-el-sayarat.com/p/1.jpg".into(), "https://x/2.jpg".into()],
+            thumbnails: vec!["https://images.souk-el-sayarat.com/p/1-320.webp".into()],
+            location: Location { governorate: Governorate::Giza, city: "6th of October".into() },
+            vehicle: Some(Vehicle {
+                body_type: Some(BodyType::Sedan),
+                fuel_type: Some(FuelType::NaturalGas),
+                transmission: Some(Transmission::Automatic),
+                color: Some("أبيض".into()),
+                vin: Some("VF3DDNFP0MJ000001".into()),
+                ..Vehicle::new("Peugeot", "301", 2021, 45_000)
+            }),
+            part: None,
+            created_at: at,
+            updated_at: at.plus(std::time::Duration::from_secs(3600)),
+            version: 7,
+        };
+        let pads = Product {
+            id: ProductId::created_at(at.plus(std::time::Duration::from_millis(1))),
+            category_id: "spare-parts".into(),
+            title: "تيل فرامل".into(),
+            description: String::new(),
+            condition: Condition::New,
+            stock: 0,
+            status: ProductStatus::SoldOut,
+            images: vec![],
+            thumbnails: vec![],
+            vehicle: None,
+            part: Some(Part {
+                oem_number: Some("04465-02220".into()),
+                compatible_with: vec![
+                    Compatibility { make: "Toyota".into(), model: "Corolla".into(), year_from: 2014, year_to: 2019 },
+                    Compatibility { make: "Kia".into(), model: "Cerato".into(), year_from: 2019, year_to: 2019 },
+                ],
+            }),
+            ..car.clone()
+        };
+        for product in [car, pads] {
+            let body = json!({ "Item": wire(&serde_dynamo::to_item(&product).unwrap()) }).to_string();
+            assert_eq!(get_item::<Product>(body.as_bytes()).unwrap().answer, Some(product));
+        }
     }
 }
