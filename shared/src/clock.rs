@@ -41,7 +41,8 @@ impl std::fmt::Display for Timestamp {
     /// carries has two of these, and the general formatter took a few per cent of a listing.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let t = self.0;
-        let Ok(year) = u16::try_from(t.year()) else {
+        // Four digits, as RFC 3339 has them; any other year the general formatter writes.
+        let Some(year) = u16::try_from(t.year()).ok().filter(|year| *year <= 9999) else {
             let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
             return f.write_str(&t.format(&format).map_err(|_| std::fmt::Error)?);
         };

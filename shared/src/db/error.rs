@@ -36,9 +36,13 @@ where
 }
 
 /// A stored item that does not decode is a bug or corruption, never the client's fault.
+pub fn undecodable(err: impl std::fmt::Display) -> ApiError {
+    ApiError::internal(format!("stored item does not decode: {err}"))
+}
+
 impl From<serde_dynamo::Error> for ApiError {
     fn from(err: serde_dynamo::Error) -> Self {
-        ApiError::internal(format!("stored item does not decode: {err}"))
+        undecodable(err)
     }
 }
 

@@ -21,6 +21,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use bytes::Bytes;
 use http_body::{Body, Frame};
 
+use crate::db::error::undecodable;
 use crate::error::ApiError;
 
 /// What a call's reader made of a successful body: the answer, and what the SDK reads instead.
@@ -66,7 +67,7 @@ impl<T: Send + 'static> ReadAnswer<T> {
     pub fn answer(self) -> Result<T, ApiError> {
         match self.shared.answer().take() {
             Some(Ok(answer)) => Ok(answer),
-            Some(Err(error)) => Err(ApiError::internal(format!("stored item does not decode: {error}"))),
+            Some(Err(error)) => Err(undecodable(error)),
             None => Err(ApiError::internal("the call succeeded but its answer was not read")),
         }
     }
