@@ -1,9 +1,10 @@
 //! DynamoDB played back: each call is answered with the body DynamoDB Local answered when the
 //! scenario was recorded, in one of two ways.
 //!
-//! - [`Recording::in_process`]: an HTTP client for the SDK that hands the recorded answer back
-//!   without a socket. The figure then holds the SDK's whole client side of a call (serialising,
-//!   endpoint, signing, retry bookkeeping, parsing) and nothing of the network or the database.
+//! - [`Recording::in_process`]: a connector for the SDK and the direct reads that hands the
+//!   recorded answer back without a socket. The figure then holds the whole client side of a
+//!   call (serialising, signing, parsing, and for calls the SDK makes its endpoint and retry
+//!   bookkeeping) and nothing of the network or the database.
 //! - [`Recording::serve_on_loopback`]: an HTTP/1.1 server on 127.0.0.1, on a thread of its own,
 //!   reached through the functions' own HTTP client. The figure then also holds hyper and the
 //!   kernel's side of the socket calls; on loopback the kernel delivers each request to the
@@ -12,9 +13,7 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use aws_smithy_runtime_api::client::http::{
-    HttpConnector, HttpConnectorFuture, SharedHttpClient, SharedHttpConnector, http_client_fn,
-};
+use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorFuture, SharedHttpConnector};
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::http::{Response as SdkResponse, StatusCode as SdkStatus};
 use aws_smithy_types::body::SdkBody;
@@ -80,10 +79,9 @@ impl Recording {
         }
     }
 
-    /// The SDK's HTTP client, answering in-process.
-    pub fn in_process(&self) -> SharedHttpClient {
-        let recording = self.clone();
-        http_client_fn(move |_, _| SharedHttpConnector::new(recording.clone()))
+    /// A connector answering in-process.
+    pub fn in_process(&self) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
     }
 
     /// Starts the loopback server; returns its endpoint (`http://127.0.0.1:PORT`). It runs until

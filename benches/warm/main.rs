@@ -10,7 +10,7 @@
 //! Each scenario of `benches/fixtures/warm/` runs in-process as Lambda runs it (see
 //! [`invocation`]), built with the function's own constructor from an [`App`] whose DynamoDB
 //! calls are answered with the recorded answers ([`canned_dynamodb`]), twice: in the group
-//! `in-process` the SDK is handed the answer without a socket (the handler's own cost, the figure
+//! `in-process` the DynamoDB client is handed the answer without a socket (the handler's own cost, the figure
 //! the budgets are for), in the group `loopback` through the functions' HTTP client from a server
 //! on 127.0.0.1 (that plus hyper and the kernel's socket work). The handler runs on a
 //! single-threaded tokio runtime on the benchmark thread, so everything it does (its SDK calls
@@ -100,12 +100,11 @@ impl Way {
             .with(vars::PAYMOB_CARD_INTEGRATION_ID, "1")
             .with(vars::PAYMOB_WALLET_INTEGRATION_ID, "2")
             .with(vars::PAYMOB_NOTIFICATION_URL, "http://127.0.0.1:9/hook");
-        let mut app = App::new(config).await;
-        if let Self::InProcess = self {
-            let answered_in_process = app.dynamodb.config().to_builder().http_client(recording.in_process()).build();
-            app.dynamodb = aws_sdk_dynamodb::Client::from_conf(answered_in_process);
+        let app = App::new(config).await;
+        match self {
+            Self::InProcess => app.with_dynamodb_connector(recording.in_process()),
+            Self::Loopback => app,
         }
-        app
     }
 }
 

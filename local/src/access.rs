@@ -212,6 +212,13 @@ impl Intercept for DynamoDbRecorder {
     }
 }
 
+/// The same, for the reads sent without the SDK.
+impl shared::db::direct::reads::Watch for DynamoDbRecorder {
+    fn sending(&self, input: &Input) {
+        self.0.dynamodb(input, &ConfigBag::base());
+    }
+}
+
 /// `client` with the recorder attached; it shares the client's connection pool.
 pub fn recorded(client: &aws_sdk_dynamodb::Client, log: &Arc<OperationLog>) -> aws_sdk_dynamodb::Client {
     let config = client.config().to_builder().interceptor(DynamoDbRecorder(Arc::clone(log))).build();

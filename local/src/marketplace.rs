@@ -198,6 +198,9 @@ impl Marketplace {
         app.dynamodb = access::recorded(&app.dynamodb, &operations);
         let query_reads = Arc::new(QueryReads::default());
         app.dynamodb = query_reads::metered(&app.dynamodb, &query_reads);
+        app = app
+            .with_direct_reads_watched_by(Arc::new(access::DynamoDbRecorder(Arc::clone(&operations))))
+            .with_direct_reads_watched_by(Arc::new(query_reads::QueryReadMeter(Arc::clone(&query_reads))));
         tables::create_all(&app.dynamodb, &template, &options.table_prefix).await?;
         let schedules = Schedules::from_template(
             &template,

@@ -64,6 +64,15 @@ impl Intercept for QueryReadMeter {
     }
 }
 
+/// The same, for the Queries sent without the SDK.
+impl shared::db::direct::reads::Watch for QueryReadMeter {
+    fn queried(&self, scanned_count: i32) {
+        if let Some(function) = access::current_function() {
+            self.0.add(function, scanned_count);
+        }
+    }
+}
+
 /// `client` with the meter attached; it shares the client's connection pool.
 pub fn metered(client: &aws_sdk_dynamodb::Client, reads: &Arc<QueryReads>) -> aws_sdk_dynamodb::Client {
     let config = client.config().to_builder().interceptor(QueryReadMeter(Arc::clone(reads))).build();

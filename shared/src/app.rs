@@ -8,12 +8,14 @@ use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_sdk_dynamodb::config::{
     BehaviorVersion, Credentials, Region, SharedCredentialsProvider, retry::RetryConfig, timeout::TimeoutConfig,
 };
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_runtime_api::client::http::{SharedHttpClient, SharedHttpConnector};
 
 use crate::accounts::tokens::TokenIssuer;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, vars};
 use crate::db::Database;
+use crate::db::direct::reads::{DirectReads, Watch};
+use crate::db::direct::wire::Wire;
 use crate::metrics::Metrics;
 use crate::notify::Publisher;
 use crate::payments::PaymentGateway;
@@ -29,12 +31,13 @@ pub use sdk_http::SdkHttpClient;
 pub struct App {
     pub config: Config,
     pub dynamodb: aws_sdk_dynamodb::Client,
+    /// The hottest reads of `dynamodb`'s tables, sent without the SDK's orchestrator.
+    direct: DirectReads,
     pub clock: Arc<dyn Clock>,
     publisher: Option<Arc<dyn Publisher>>,
     metrics: Metrics,
     /// What further clients are built from (the media bucket's, `@connections`', by the functions
-    /// that use them).
-    #[cfg_attr(not(any(feature = "media", feature = "live")), allow(dead_code))]
+    /// that use them, and the direct reads').
     sdk: SdkConfig,
     /// Added to every S3 client built (the local runner records what each function does).
     #[cfg(feature = "media")]
@@ -57,27 +60,33 @@ impl App {
     /// keeps that code out of the function binaries and its work out of the cold start.
     pub async fn from_env() -> Self {
         let config = Config::from_env();
+        let http = SdkHttpClient::new();
         let aws = match config.dynamodb_endpoint() {
-            Some(_) => local_sdk_config(),
+            Some(_) => local_sdk_config(&http),
             None => sdk_config(
                 std::env::var("AWS_REGION").ok().map(Region::new),
                 SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
+                &http,
             ),
         };
-        Self::with_sdk_config(config, &aws).await
+        Self::with_sdk_config(config, &aws, &http).await
     }
 
     /// The clients of a command run by hand (the admin CLI) or of tests: in AWS, the SDK's default
     /// providers find the region and credentials (profiles, SSO, ...).
     pub async fn new(config: Config) -> Self {
+        let http = SdkHttpClient::new();
         let aws = match config.dynamodb_endpoint() {
-            Some(_) => local_sdk_config(),
-            None => aws_config::defaults(BehaviorVersion::latest()).http_client(https_client()).load().await,
+            Some(_) => local_sdk_config(&http),
+            None => {
+                let shared = SharedHttpClient::new(http.clone());
+                aws_config::defaults(BehaviorVersion::latest()).http_client(shared).load().await
+            }
         };
-        Self::with_sdk_config(config, &aws).await
+        Self::with_sdk_config(config, &aws, &http).await
     }
 
-    async fn with_sdk_config(config: Config, aws: &SdkConfig) -> Self {
+    async fn with_sdk_config(config: Config, aws: &SdkConfig, http: &SdkHttpClient) -> Self {
         // Emulators answer at once or not at all: fewer attempts.
         let attempts = if config.dynamodb_endpoint().is_some() { 2 } else { 3 };
         let mut dynamodb = aws_sdk_dynamodb::config::Builder::from(aws)
@@ -85,12 +94,15 @@ impl App {
             .retry_config(RetryConfig::standard().with_max_attempts(attempts));
         dynamodb.set_endpoint_url(config.dynamodb_endpoint().map(str::to_owned));
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb.build());
+        let timeouts = timeouts();
+        let direct = direct_reads(&config, aws, http.connector(timeouts.connect_timeout(), timeouts.read_timeout()));
         let publisher = notifications_publisher(&config, aws);
         let config = stored_secrets::read(config, aws).await;
         let metrics = Metrics::new(Arc::new(EmfStdout));
         Self {
             config,
             dynamodb,
+            direct,
             clock: Arc::new(SystemClock),
             publisher,
             metrics,
@@ -120,6 +132,23 @@ impl App {
 
     pub fn with_metrics(self, metrics: Metrics) -> Self {
         Self { metrics, ..self }
+    }
+
+    /// The same clients, with `watcher` told of every read sent directly (the local runner
+    /// records them as it records the SDK's calls).
+    pub fn with_direct_reads_watched_by(self, watcher: Arc<dyn Watch>) -> Self {
+        Self { direct: self.direct.watched_by(watcher), ..self }
+    }
+
+    /// The same clients, with every DynamoDB call, direct or through the SDK, sent on `connector`
+    /// (the benchmarks answer in-process).
+    pub fn with_dynamodb_connector(self, connector: SharedHttpConnector) -> Self {
+        let sent = connector.clone();
+        let http = aws_smithy_runtime_api::client::http::http_client_fn(move |_, _| sent.clone());
+        let dynamodb =
+            aws_sdk_dynamodb::Client::from_conf(self.dynamodb.config().to_builder().http_client(http).build());
+        let direct = direct_reads(&self.config, &self.sdk, connector);
+        Self { dynamodb, direct, ..self }
     }
 
     /// The same clients, with `interceptor` on every S3 client built from now on.
@@ -155,6 +184,7 @@ impl App {
     /// The tables this function's configuration names, over the shared client.
     pub fn database(&self) -> Database {
         Database::new(self.dynamodb.clone(), self.config.clone(), Arc::clone(&self.clock))
+            .with_direct_reads(self.direct.clone())
     }
 
     /// What signs access tokens: the key inline in the configuration (local development) or read
@@ -279,10 +309,21 @@ fn notifications_publisher(config: &Config, _aws: &SdkConfig) -> Option<Arc<dyn 
 
 const LOCAL_REGION: &str = "us-east-1";
 
-/// The HTTP(S) client of every SDK client ([`SdkHttpClient`]): it reads no file at cold start.
-/// The SDK is built without a client of its own, so a client not given this one cannot send.
+/// The HTTP(S) client of the SDK clients built elsewhere (tests, tools): [`SdkHttpClient`].
 pub fn https_client() -> SharedHttpClient {
     SharedHttpClient::new(SdkHttpClient::new())
+}
+
+/// The direct reads of the tables at the configured endpoint, with the SDK client's region,
+/// credentials and timeouts, sent on `connector`.
+fn direct_reads(config: &Config, aws: &SdkConfig, connector: SharedHttpConnector) -> DirectReads {
+    let (Some(region), Some(credentials)) = (aws.region(), aws.credentials_provider()) else {
+        return DirectReads::default();
+    };
+    let timeouts = timeouts();
+    let attempt = timeouts.operation_attempt_timeout().unwrap_or(Duration::from_secs(3));
+    let wire = Wire::new(config.dynamodb_endpoint(), region.as_ref(), credentials, connector, attempt);
+    DirectReads::new(wire, timeouts)
 }
 
 /// Emulators accept any credentials; nothing is read from ~/.aws locally.
@@ -290,14 +331,16 @@ fn local_credentials() -> Credentials {
     Credentials::new("local", "local", None, None, "souk-local")
 }
 
-fn local_sdk_config() -> SdkConfig {
-    sdk_config(Some(Region::new(LOCAL_REGION)), SharedCredentialsProvider::new(local_credentials()))
+fn local_sdk_config(http: &SdkHttpClient) -> SdkConfig {
+    sdk_config(Some(Region::new(LOCAL_REGION)), SharedCredentialsProvider::new(local_credentials()), http)
 }
 
-fn sdk_config(region: Option<Region>, credentials: SharedCredentialsProvider) -> SdkConfig {
+/// Over `http` ([`SdkHttpClient`]): it reads no file at cold start. The SDK is built without a
+/// client of its own, so a client not given this one cannot send.
+fn sdk_config(region: Option<Region>, credentials: SharedCredentialsProvider, http: &SdkHttpClient) -> SdkConfig {
     SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
-        .http_client(https_client())
+        .http_client(SharedHttpClient::new(http.clone()))
         .region(region)
         .credentials_provider(credentials)
         .build()

@@ -13,6 +13,7 @@ mod analytics;
 mod categories;
 mod conversations;
 mod cursors;
+mod direct_reads;
 mod faults;
 mod free_text;
 mod health;

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::error::Error;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::http::{
@@ -40,11 +40,11 @@ type Pool = Client<HttpsConnector<TcpConnector>, SdkBody>;
 type Timeouts = (Option<Duration>, Option<Duration>);
 
 /// One pool per pair of timeouts the SDK asks for: every client of a function asks for the same
-/// pair, so in practice one pool.
-#[derive(Debug)]
+/// pair, so in practice one pool. Clones share the pools.
+#[derive(Debug, Clone)]
 pub struct SdkHttpClient {
     roots: rustls::RootCertStore,
-    pools: RwLock<HashMap<Timeouts, SharedHttpConnector>>,
+    pools: Arc<RwLock<HashMap<Timeouts, SharedHttpConnector>>>,
 }
 
 impl SdkHttpClient {
@@ -53,7 +53,21 @@ impl SdkHttpClient {
         for root in CertificateDer::pem_slice_iter(AWS_ROOTS) {
             roots.add(root.expect("the compiled-in roots are PEM")).expect("the compiled-in roots are certificates");
         }
-        Self { roots, pools: RwLock::default() }
+        Self { roots, pools: Arc::default() }
+    }
+
+    /// The connector of the pool for these timeouts: the one the SDK's clients are given for the
+    /// same settings (the direct reads send on it too).
+    pub fn connector(&self, connect_timeout: Option<Duration>, read_timeout: Option<Duration>) -> SharedHttpConnector {
+        let key = (connect_timeout, read_timeout);
+        if let Some(connector) = self.pools.read().expect("never poisoned").get(&key) {
+            return connector.clone();
+        }
+        let mut pools = self.pools.write().expect("never poisoned");
+        pools
+            .entry(key)
+            .or_insert_with(|| SharedHttpConnector::new(Connector { pool: self.pool(key.0), read_timeout: key.1 }))
+            .clone()
     }
 
     fn pool(&self, connect_timeout: Option<Duration>) -> Pool {
@@ -70,15 +84,7 @@ impl Default for SdkHttpClient {
 
 impl HttpClient for SdkHttpClient {
     fn http_connector(&self, settings: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
-        let key = (settings.connect_timeout(), settings.read_timeout());
-        if let Some(connector) = self.pools.read().expect("never poisoned").get(&key) {
-            return connector.clone();
-        }
-        let mut pools = self.pools.write().expect("never poisoned");
-        pools
-            .entry(key)
-            .or_insert_with(|| SharedHttpConnector::new(Connector { pool: self.pool(key.0), read_timeout: key.1 }))
-            .clone()
+        self.connector(settings.connect_timeout(), settings.read_timeout())
     }
 }
 

@@ -15,7 +15,7 @@ pub mod categories;
 pub mod checkouts;
 pub mod connections;
 pub mod conversations;
-mod direct;
+pub mod direct;
 mod error;
 pub mod idempotency;
 pub mod inbox;
@@ -69,6 +69,8 @@ use crate::tables::Table;
 #[derive(Clone)]
 pub struct Database {
     client: aws_sdk_dynamodb::Client,
+    /// The hottest reads, sent without the SDK's orchestrator where they can be.
+    direct: direct::reads::DirectReads,
     config: Config,
     clock: Arc<dyn Clock>,
 }
@@ -81,7 +83,12 @@ impl std::fmt::Debug for Database {
 
 impl Database {
     pub fn new(client: aws_sdk_dynamodb::Client, config: Config, clock: Arc<dyn Clock>) -> Self {
-        Self { client, config, clock }
+        Self { client, direct: Default::default(), config, clock }
+    }
+
+    /// The same database, with the hottest reads sent as `direct` sends them.
+    pub fn with_direct_reads(self, direct: direct::reads::DirectReads) -> Self {
+        Self { direct, ..self }
     }
 
     /// The name of `table`; a function whose configuration lacks it fails at cold start.
@@ -91,6 +98,10 @@ impl Database {
 
     pub fn client(&self) -> aws_sdk_dynamodb::Client {
         self.client.clone()
+    }
+
+    pub(crate) fn direct_reads(&self) -> direct::reads::DirectReads {
+        self.direct.clone()
     }
 
     pub fn clock(&self) -> Arc<dyn Clock> {

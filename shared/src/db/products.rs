@@ -8,7 +8,7 @@ use crate::catalog::product::{Product, ProductId};
 use crate::config::ConfigError;
 use crate::db::Database;
 use crate::db::attributes::{Item, n, s};
-use crate::db::direct::{self, answer::ReadAnswer};
+use crate::db::direct::reads::DirectReads;
 use crate::db::error::is_condition_failure;
 use crate::db::uploads::{Claim, write_claiming};
 use crate::error::ApiError;
@@ -23,6 +23,7 @@ const UNPROCESSED: Backoff = Backoff::new(4, std::time::Duration::from_millis(25
 #[derive(Clone, Debug)]
 pub struct ProductRepo {
     client: aws_sdk_dynamodb::Client,
+    reads: DirectReads,
     table: String,
 }
 
@@ -32,15 +33,13 @@ fn key(id: ProductId) -> Item {
 
 impl ProductRepo {
     pub fn new(db: &Database) -> Result<Self, ConfigError> {
-        Ok(Self { client: db.client(), table: db.table(Table::Products)? })
+        Ok(Self { client: db.client(), reads: db.direct_reads(), table: db.table(Table::Products)? })
     }
 
     /// Strongly consistent: a client reads its own writes.
     pub async fn get(&self, id: ProductId) -> Result<Option<Product>, ApiError> {
-        let reading = ReadAnswer::new(direct::get_item::<Product>);
         let call = self.client.get_item().table_name(&self.table).set_key(Some(key(id))).consistent_read(true);
-        call.customize().interceptor(reading.interceptor()).send().await?;
-        reading.answer()
+        self.reads.get_item(call).await
     }
 
     /// The products with these ids, in the order of `ids`; missing ones are skipped.
@@ -63,11 +62,10 @@ impl ProductRepo {
                 .map_err(ApiError::internal)?;
             let mut backoff = UNPROCESSED;
             loop {
-                let reading = ReadAnswer::new(direct::batch_get_items::<Product>);
                 let call = self.client.batch_get_item().request_items(&self.table, pending.clone());
-                let out = call.customize().interceptor(reading.interceptor()).send().await?;
-                found.extend(reading.answer()?.into_iter().map(|product| (product.id, product)));
-                match out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)) {
+                let (products, unprocessed) = self.reads.batch_get_items::<Product>(call).await?;
+                found.extend(products.into_iter().map(|product| (product.id, product)));
+                match unprocessed.and_then(|mut u| u.remove(&self.table)) {
                     Some(rest) if !rest.keys.is_empty() => {
                         backoff.pause().await?;
                         pending = rest;

@@ -40,7 +40,7 @@ pub enum ForTheSdk {
     Everything,
 }
 
-pub type Reader<T> = fn(&[u8]) -> Result<Read<T>, serde_json::Error>;
+pub type Reader<T> = Box<dyn Fn(&[u8]) -> Result<Read<T>, serde_json::Error> + Send + Sync>;
 
 /// One call's reading of its answer: pass [`interceptor`](Self::interceptor) to the call's
 /// `customize().interceptor(..)`, send it, then take the [`answer`](Self::answer).

@@ -1,17 +1,28 @@
-//! The hottest reads, parsed straight from DynamoDB's JSON into the domain types.
+//! The hottest reads (a product, a batch of products, a listing page, facet counts): sent to
+//! DynamoDB without the SDK's orchestrator and parsed straight from its JSON into the domain types.
 //!
 //! The SDK parses an answer into maps of `AttributeValue`s, and `serde_dynamo` then copies those
 //! into its own maps before deserialising them: for a page of 20 products that was half of a warm
-//! listing's CPU (BENCHMARKS.md section 7). The reads here keep the SDK for everything but that
-//! parse ([`answer`]), and read the items with [`item::Item`] as the type asks.
+//! listing's CPU; of what was left, the orchestrator's fixed cost per call was 40 % (BENCHMARKS.md
+//! section 7). The call sites build their calls with the SDK's builders as every other store does;
+//! [`reads`] sends each once itself ([`request`] writes the body, [`signing`] signs it, [`wire`]
+//! sends it) and reads a 200's items with [`item::Item`] as the type asks, and hands anything else
+//! to the SDK, whose answer [`answer`] reads the same way.
 
 pub mod answer;
 pub mod item;
+pub mod reads;
+pub mod request;
+pub mod signing;
+pub mod wire;
 
 use std::collections::HashMap;
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use self::answer::{ForTheSdk, Read};
 use self::item::Item;
@@ -46,32 +57,120 @@ pub fn batch_get_items<T: DeserializeOwned>(body: &[u8]) -> Result<Read<Vec<T>>,
 
 /// One `Query` call's answer.
 pub struct QueryAnswer<T> {
+    /// The first entries returned, as many as were wanted.
     pub items: Vec<T>,
+    /// How many entries DynamoDB returned: those read, then those skipped.
+    pub returned: usize,
     /// How many entries DynamoDB evaluated (what the call cost).
     pub scanned_count: i32,
     /// Where DynamoDB stopped, if it did before the end; every key attribute a string.
     pub last_evaluated_key: Option<Position>,
 }
 
-/// A `Query` answer of a table or index whose key attributes are strings.
-pub fn query<T: DeserializeOwned>(body: &[u8]) -> Result<Read<QueryAnswer<T>>, serde_json::Error> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Answer<T> {
-        #[serde(default = "Vec::new")]
-        items: Vec<Item<T>>,
-        #[serde(default)]
-        count: i32,
-        #[serde(default)]
-        scanned_count: i32,
-        last_evaluated_key: Option<Item<Position>>,
+/// A `Query` answer of a table or index whose key attributes are strings, of which only the first
+/// `wanted` entries are read: a filtered page asks DynamoDB for more than it may need, and the
+/// entries past the page are skipped without a copy.
+pub fn query<T: DeserializeOwned>(body: &[u8], wanted: usize) -> Result<Read<QueryAnswer<T>>, serde_json::Error> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let (answer, count) = QueryAnswerSeed::<T> { wanted, item: PhantomData }.deserialize(&mut json)?;
+    json.end()?;
+    let for_the_sdk = ForTheSdk::Counts { count, scanned_count: answer.scanned_count };
+    Ok(Read { answer, for_the_sdk })
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum QueryField {
+    Items,
+    Count,
+    ScannedCount,
+    LastEvaluatedKey,
+    #[serde(other)]
+    Other,
+}
+
+/// Reads a Query answer and its `Count`.
+struct QueryAnswerSeed<T> {
+    wanted: usize,
+    item: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for QueryAnswerSeed<T> {
+    type Value = (QueryAnswer<T>, i32);
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
     }
-    let answer: Answer<T> = serde_json::from_slice(body)?;
-    let items = answer.items.into_iter().map(|item| item.0).collect();
-    let last_evaluated_key = answer.last_evaluated_key.map(|key| key.0);
-    let (count, scanned_count) = (answer.count, answer.scanned_count);
-    let for_the_sdk = ForTheSdk::Counts { count, scanned_count };
-    Ok(Read { answer: QueryAnswer { items, scanned_count, last_evaluated_key }, for_the_sdk })
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for QueryAnswerSeed<T> {
+    type Value = (QueryAnswer<T>, i32);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Query answer")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut answer = QueryAnswer { items: Vec::new(), returned: 0, scanned_count: 0, last_evaluated_key: None };
+        let mut count = 0;
+        while let Some(field) = map.next_key()? {
+            match field {
+                QueryField::Items => {
+                    (answer.items, answer.returned) =
+                        map.next_value_seed(FirstItems::<T> { wanted: self.wanted, item: PhantomData })?;
+                }
+                QueryField::Count => count = map.next_value()?,
+                QueryField::ScannedCount => answer.scanned_count = map.next_value()?,
+                QueryField::LastEvaluatedKey => {
+                    answer.last_evaluated_key = map.next_value::<Option<Item<Position>>>()?.map(|key| key.0);
+                }
+                QueryField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok((answer, count))
+    }
+}
+
+/// The first `wanted` items of a list, and how many it holds.
+struct FirstItems<T> {
+    wanted: usize,
+    item: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for FirstItems<T> {
+    type Value = (Vec<T>, usize);
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for FirstItems<T> {
+    type Value = (Vec<T>, usize);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.wanted));
+        while items.len() < self.wanted {
+            match seq.next_element::<Item<T>>()? {
+                Some(item) => items.push(item.0),
+                None => {
+                    let returned = items.len();
+                    return Ok((items, returned));
+                }
+            }
+        }
+        let mut returned = items.len();
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            returned += 1;
+        }
+        Ok((items, returned))
+    }
 }
 
 #[cfg(test)]
@@ -121,14 +220,27 @@ mod tests {
     fn a_query_answers_its_items_its_cost_and_where_it_stopped() {
         let body = br#"{"Count": 1, "ScannedCount": 3, "Items": [{"id": {"S": "a"}}],
             "LastEvaluatedKey": {"pk": {"S": "all"}, "id": {"S": "c"}}}"#;
-        let read = query::<Row>(body).unwrap();
+        let read = query::<Row>(body, 20).unwrap();
         assert!(matches!(read.for_the_sdk, ForTheSdk::Counts { count: 1, scanned_count: 3 }));
         let read = read.answer;
-        assert_eq!((read.items, read.scanned_count), (vec![Row { id: "a".into() }], 3));
+        assert_eq!((read.items, read.returned, read.scanned_count), (vec![Row { id: "a".into() }], 1, 3));
         let stopped = Position::from([("pk".into(), "all".into()), ("id".into(), "c".into())]);
         assert_eq!(read.last_evaluated_key, Some(stopped));
-        let last = query::<Row>(br#"{"Count": 0, "ScannedCount": 0, "Items": []}"#).unwrap().answer;
-        assert_eq!((last.items.len(), last.last_evaluated_key), (0, None));
+        let last = query::<Row>(br#"{"Count": 0, "ScannedCount": 0, "Items": []}"#, 20).unwrap().answer;
+        assert_eq!((last.items.len(), last.returned, last.last_evaluated_key), (0, 0, None));
+    }
+
+    #[test]
+    fn a_query_reads_only_the_items_wanted_and_counts_the_rest() {
+        let body = br#"{"Items": [{"id": {"S": "a"}}, {"id": {"S": "b"}}, {"id": {"N": "3"}}], "Count": 3, "ScannedCount": 9}"#;
+        let read = query::<Row>(body, 2).unwrap();
+        assert!(matches!(read.for_the_sdk, ForTheSdk::Counts { count: 3, scanned_count: 9 }));
+        let first = read.answer;
+        assert_eq!(first.items, vec![Row { id: "a".into() }, Row { id: "b".into() }]);
+        assert_eq!(first.returned, 3, "the third is counted, and not read as a row");
+        assert!(query::<Row>(body, 3).is_err(), "read, the third is no row");
+        let broken = br#"{"Items": [{"id": {"S": "a"}}, {"id": ]}"#;
+        assert!(query::<Row>(broken, 1).is_err(), "skipped, an entry is still read as JSON");
     }
 
     /// DynamoDB's JSON of an item as the SDK would send it: each value under its type's tag.

@@ -59,11 +59,12 @@ pub struct FacetCount {
 #[derive(Clone, Debug)]
 pub struct ListingRepo {
     client: aws_sdk_dynamodb::Client,
+    reads: crate::db::direct::reads::DirectReads,
     table: String,
 }
 
 impl ListingRepo {
     pub fn new(db: &Database) -> Result<Self, ConfigError> {
-        Ok(Self { client: db.client(), table: db.table(Table::ProductListings)? })
+        Ok(Self { client: db.client(), reads: db.direct_reads(), table: db.table(Table::ProductListings)? })
     }
 }

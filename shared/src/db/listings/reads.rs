@@ -3,7 +3,6 @@
 use serde::Deserialize;
 
 use crate::catalog::listing_index::Plan;
-use crate::db::direct::{self, answer::ReadAnswer};
 use crate::db::error::refused_start;
 use crate::db::index_page::{checked_start, to_start};
 use crate::db::listings::expression::PreparedQuery;
@@ -56,21 +55,16 @@ impl ListingRepo {
         loop {
             let budget = MAX_EVALUATED_PER_PAGE - evaluated;
             let chunk = next_chunk(limit - product_ids.len(), evaluated, product_ids.len(), filtered);
-            let reading = ReadAnswer::new(direct::query::<Position>);
-            prepared
+            let call = prepared
                 .query(&self.client, &self.table, plan, key_names)
                 .scan_index_forward(plan.forward)
                 .limit(chunk.min(budget))
-                .set_exclusive_start_key(start.take())
-                .customize()
-                .interceptor(reading.interceptor())
-                .send()
-                .await
-                .map_err(|e| refused_start(e, from_cursor))?;
+                .set_exclusive_start_key(start.take());
             // Each entry holds its key attributes only (the projection): its position.
-            let out = reading.answer()?;
+            let wanted = limit - product_ids.len();
+            let out = self.reads.query::<Position>(call, wanted, |e| refused_start(e, from_cursor)).await?;
             evaluated += out.scanned_count;
-            let count = out.items.len();
+            let returned = out.returned;
             for (index, entry) in out.items.into_iter().enumerate() {
                 let id = entry.get("productId").and_then(|id| id.parse().ok());
                 product_ids.push(id.ok_or_else(|| ApiError::internal("listing entry without a product id"))?);
@@ -78,7 +72,7 @@ impl ListingRepo {
                     // Resume right after this entry. When it is the last one returned, DynamoDB's
                     // own position may be further on (past entries the filter dropped) or absent
                     // (nothing left to read).
-                    let next = if index + 1 == count { out.last_evaluated_key } else { Some(entry) };
+                    let next = if index + 1 == returned { out.last_evaluated_key } else { Some(entry) };
                     return Ok(ListingPage { product_ids, next, evaluated });
                 }
             }
@@ -100,17 +94,12 @@ impl ListingRepo {
         let mut evaluated = 0;
         let mut start = None;
         loop {
-            let reading = ReadAnswer::new(direct::query::<Counted>);
-            prepared
+            let call = prepared
                 .query(&self.client, &self.table, plan, FACET_ATTRIBUTES)
                 .scan_index_forward(plan.forward)
                 .limit(MAX_QUERY_LIMIT.min(MAX_FACET_ENTRIES - evaluated))
-                .set_exclusive_start_key(start)
-                .customize()
-                .interceptor(reading.interceptor())
-                .send()
-                .await?;
-            let out = reading.answer()?;
+                .set_exclusive_start_key(start);
+            let out = self.reads.query::<Counted>(call, usize::MAX, ApiError::from).await?;
             evaluated += out.scanned_count;
             for entry in out.items {
                 for make in entry.makes {

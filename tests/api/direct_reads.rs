@@ -1,0 +1,150 @@
+//! The hottest reads (a product, a batch of products, a listing page) reach DynamoDB Local
+//! without the SDK, and through the SDK whenever the direct attempt is not answered: a refused
+//! connection, a server that never answers, an error answer.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, SharedCredentialsProvider};
+use aws_smithy_types::timeout::TimeoutConfig;
+use shared::app::SdkHttpClient;
+use shared::catalog::listing::{Filters, Range, Sort};
+use shared::catalog::listing_index;
+use shared::catalog::product::ProductId;
+use shared::db::direct::reads::DirectReads;
+use shared::db::direct::wire::Wire;
+use shared::db::{ListingRepo, ProductRepo};
+use shared::{ApiError, App};
+use souk_tests::TestMarketplace;
+use souk_tests::fixtures::car;
+
+/// Counts the calls the SDK makes.
+#[derive(Debug, Default)]
+struct SdkCalls(AtomicUsize);
+
+#[derive(Debug)]
+struct Counting(Arc<SdkCalls>);
+
+impl Intercept for Counting {
+    fn name(&self) -> &'static str {
+        "SDK call counter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _: &BeforeSerializationInterceptorContextRef<'_>,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        self.0.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+impl SdkCalls {
+    fn made(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The marketplace's clients, with the calls their SDK client makes counted.
+fn counted(app: &App) -> (App, Arc<SdkCalls>) {
+    let calls = Arc::new(SdkCalls::default());
+    let mut app = app.clone();
+    let config = app.dynamodb.config().to_builder().interceptor(Counting(Arc::clone(&calls))).build();
+    app.dynamodb = aws_sdk_dynamodb::Client::from_conf(config);
+    (app, calls)
+}
+
+/// Direct reads sent to `endpoint`, each attempt given `attempt` to answer.
+fn direct_to(endpoint: &str, attempt: Duration) -> DirectReads {
+    let credentials = SharedCredentialsProvider::new(Credentials::new("local", "local", None, None, "test"));
+    let connector = SdkHttpClient::new().connector(Some(Duration::from_secs(1)), None);
+    let wire = Wire::new(Some(endpoint), "us-east-1", credentials, connector, attempt);
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(1))
+        .operation_attempt_timeout(Duration::from_secs(3))
+        .operation_timeout(Duration::from_secs(8))
+        .build();
+    DirectReads::new(wire, timeouts)
+}
+
+#[tokio::test]
+async fn products_and_listing_pages_are_read_without_the_sdk() {
+    let market = TestMarketplace::spawn().await;
+    let cars = [
+        car("Toyota", "Corolla", 2019, 80_000, 950_000, 0),
+        car("Kia", "Cerato", 2020, 40_000, 1_100_000, 1),
+        car("Hyundai", "Elantra", 2018, 120_000, 700_000, 2),
+    ];
+    market.list(&cars).await;
+    let (app, sdk) = counted(market.app());
+    let products = ProductRepo::new(&app.database()).unwrap();
+    let listings = ListingRepo::new(&app.database()).unwrap();
+
+    assert_eq!(products.get(cars[1].id).await.unwrap().as_ref(), Some(&cars[1]));
+    let never_listed = ProductId::created_at(shared::clock::Timestamp::now());
+    assert_eq!(products.get(never_listed).await.unwrap(), None);
+    let ids: Vec<_> = cars.iter().rev().map(|c| c.id).collect();
+    let read = products.get_many(&ids).await.unwrap();
+    assert_eq!(read.iter().map(|p| p.id).collect::<Vec<_>>(), ids, "in the order asked");
+    assert_eq!(read[0], cars[2]);
+
+    let plan = listing_index::plan(&Filters::default(), Sort::Newest);
+    let first = listings.page(&plan, 2, None).await.unwrap();
+    assert_eq!(first.product_ids, [cars[2].id, cars[1].id], "newest first");
+    let rest = listings.page(&plan, 2, first.next).await.unwrap();
+    assert_eq!(rest.product_ids, [cars[0].id]);
+    assert!(rest.next.is_none());
+    assert_eq!(sdk.made(), 0, "every read went directly");
+}
+
+#[tokio::test]
+async fn a_refused_connection_or_a_silent_server_leaves_the_read_to_the_sdk() {
+    let market = TestMarketplace::spawn().await;
+    let corolla = car("Toyota", "Corolla", 2019, 80_000, 950_000, 0);
+    market.list(std::slice::from_ref(&corolla)).await;
+    let (app, sdk) = counted(market.app());
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let refused = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let db = app.database().with_direct_reads(direct_to(&refused, Duration::from_secs(3)));
+    let read = ProductRepo::new(&db).unwrap().get(corolla.id).await.unwrap();
+    assert_eq!(read.as_ref(), Some(&corolla));
+    assert_eq!(sdk.made(), 1, "the SDK read it once the connection was refused");
+
+    // Accepts and reads, never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let db = app.database().with_direct_reads(direct_to(&endpoint, Duration::from_millis(300)));
+    let read = ProductRepo::new(&db).unwrap().get_many(&[corolla.id]).await.unwrap();
+    assert_eq!(read, std::slice::from_ref(&corolla));
+    assert_eq!(sdk.made(), 2, "the SDK read it once the attempt timed out");
+}
+
+#[tokio::test]
+async fn an_error_answer_is_the_sdks_to_retry_and_name() {
+    let market = TestMarketplace::spawn().await;
+    market.list(&[car("Kia", "Rio", 2020, 1, 300_000, 0), car("Kia", "Rio", 2021, 1, 400_000, 1)]).await;
+    let (app, sdk) = counted(market.app());
+    let listings = ListingRepo::new(&app.database()).unwrap();
+    let filters = Filters { price: Range { min: Some(20_000_000), max: Some(50_000_000) }, ..Filters::default() };
+    let plan = listing_index::plan(&filters, Sort::PriceAsc);
+    let mut start = listings.page(&plan, 1, None).await.unwrap().next.expect("a second page");
+    assert_eq!(sdk.made(), 0);
+    // Shaped as the index's keys, but below the price range the key condition reads: only
+    // DynamoDB can tell, and it answers 400.
+    let below = start["byPrice"].replace("000000030000000#", "000000000000001#");
+    start.insert("byPrice".into(), below);
+    let refused = listings.page(&plan, 1, Some(start)).await.unwrap_err();
+    assert_eq!(sdk.made(), 1, "the SDK sent the call DynamoDB refused");
+    assert!(matches!(refused, ApiError::InvalidCursor), "{refused:?}");
+}
