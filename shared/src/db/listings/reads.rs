@@ -54,14 +54,15 @@ impl ListingRepo {
         let filtered = prepared.filter.is_some();
         loop {
             let budget = MAX_EVALUATED_PER_PAGE - evaluated;
-            let chunk = next_chunk(limit - product_ids.len(), evaluated, product_ids.len(), filtered);
+            let wanted = limit - product_ids.len();
+            let chunk = next_chunk(wanted, evaluated, product_ids.len(), filtered);
             let call = prepared
                 .query(&self.client, &self.table, plan, key_names)
                 .scan_index_forward(plan.forward)
                 .limit(chunk.min(budget))
                 .set_exclusive_start_key(start.take());
-            // Each entry holds its key attributes only (the projection): its position.
-            let wanted = limit - product_ids.len();
+            // Each entry holds its key attributes only (the projection): its position. Those past
+            // the page are skipped unread.
             let out = self.reads.query::<Position>(call, wanted, |e| refused_start(e, from_cursor)).await?;
             evaluated += out.scanned_count;
             let returned = out.returned;
