@@ -6,6 +6,11 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use shared::clock::Clock;
+use shared::conversations::{ClientMessageId, Message, MessageBody, Owed};
+use shared::db::ConversationRepo;
+use shared::db::conversations::{Duty, Sent};
+use shared::ids::{MessageId, UserId};
 use souk_tests::{TestMarketplace, eventually};
 
 async fn start(
@@ -17,6 +22,12 @@ async fn start(
     market
         .post_as(&buyer.access_token, "/api/conversations", &json!({ "productId": product, "message": message }))
         .await
+}
+
+/// The id of the conversation the shop's buyer starts about its product with `message`.
+async fn started(market: &TestMarketplace, shop: &souk_tests::orders::Shop, message: &str) -> String {
+    let answer = start(market, &shop.buyer, &shop.product, message).await;
+    answer.json()["conversation"]["id"].as_str().unwrap().to_owned()
 }
 
 async fn send(
@@ -135,10 +146,7 @@ async fn asking_again_joins_the_one_conversation_of_a_buyer_about_a_product_even
 async fn a_retried_client_message_id_makes_no_duplicate_however_the_retries_race() {
     let market = TestMarketplace::spawn().await;
     let shop = market.shop("chat-retry", 1).await;
-    let id = start(&market, &shop.buyer, &shop.product, "hello").await.json()["conversation"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = started(&market, &shop, "hello").await;
 
     let retries = (0..10).map(|_| {
         let (market, shop, id) = (&market, &shop, &id);
@@ -177,15 +185,49 @@ async fn a_retried_client_message_id_makes_no_duplicate_however_the_retries_race
 }
 
 #[tokio::test]
+async fn the_attempt_that_stores_a_message_holds_its_push_so_a_retry_racing_it_waits() {
+    let market = TestMarketplace::spawn().await;
+    let shop = market.shop("chat-hold", 1).await;
+    let id = started(&market, &shop, "hello").await;
+    let conversations = ConversationRepo::new(&market.app().database()).unwrap();
+    let seller: UserId = shop.vendor.user_id().parse().unwrap();
+    // Two attempts of one send, each with the id it mints, as the function builds them.
+    let attempt = || {
+        let now = market.clock.now();
+        Message {
+            id: MessageId::next_at(now),
+            conversation_id: id.parse().unwrap(),
+            sender_id: shop.buyer.user_id().parse().unwrap(),
+            body: MessageBody::parse("is the price negotiable?").unwrap(),
+            created_at: now,
+            client_message_id: Some(ClientMessageId::parse("6f1c0e0a-held").unwrap()),
+        }
+    };
+    let (first, retry) = (attempt(), attempt());
+    assert_eq!(conversations.send(&first, seller).await.unwrap(), Sent::Stored);
+    let stored = match conversations.send(&retry, seller).await.unwrap() {
+        Sent::Repeated(stored) => stored,
+        Sent::Stored => panic!("a clientMessageId stores one message"),
+    };
+    assert_eq!(stored, first);
+
+    // The retry asks for the push before the attempt that stored the message does.
+    let duty = conversations.take_owed(&stored, &retry.id.to_string()).await.unwrap();
+    assert_eq!(duty, Duty::HeldElsewhere, "the storing attempt holds it");
+    let duty = conversations.take_owed(&stored, &first.id.to_string()).await.unwrap();
+    assert_eq!(duty, Duty::Push(Owed::Everyone));
+    conversations.settle_owed(&stored, &first.id.to_string(), None).await.unwrap();
+    let duty = conversations.take_owed(&stored, &retry.id.to_string()).await.unwrap();
+    assert_eq!(duty, Duty::Delivered);
+}
+
+#[tokio::test]
 async fn nobody_else_reads_posts_or_marks_a_conversation_and_it_is_not_leaked() {
     let market = TestMarketplace::spawn().await;
     let shop = market.shop("chat-stranger", 1).await;
     let stranger = market.verified_customer("chat-stranger-3rd@example.com").await;
     let admin = market.admin().await;
-    let id = start(&market, &shop.buyer, &shop.product, "hello").await.json()["conversation"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = started(&market, &shop, "hello").await;
 
     for who in [&stranger, &admin] {
         let messages = market.get_as(&who.access_token, &format!("/api/conversations/{id}/messages")).await;
@@ -235,10 +277,7 @@ async fn bad_questions_are_refused_with_what_is_wrong_and_nothing_is_written() {
     for who in [&shop.buyer, &shop.vendor] {
         assert_eq!(market.get_as(&who.access_token, "/api/conversations").await.json()["items"], json!([]));
     }
-    let id = start(&market, &shop.buyer, &shop.product, "hello").await.json()["conversation"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = started(&market, &shop, "hello").await;
     let bad = send(&market, &shop.buyer, &id, "", "has space").await;
     bad.assert_problem(400, "validation_failed");
     assert_eq!(bad.error_fields(), ["body", "clientMessageId"]);
@@ -248,8 +287,7 @@ async fn bad_questions_are_refused_with_what_is_wrong_and_nothing_is_written() {
 async fn thirty_messages_a_minute_then_429_with_retry_after() {
     let market = TestMarketplace::spawn().await;
     let shop = market.shop("chat-flood", 1).await;
-    let id =
-        start(&market, &shop.buyer, &shop.product, "1").await.json()["conversation"]["id"].as_str().unwrap().to_owned();
+    let id = started(&market, &shop, "1").await;
     for i in 2..=30 {
         assert_eq!(send(&market, &shop.buyer, &id, &i.to_string(), &format!("m{i}")).await.status, 201, "message {i}");
     }
@@ -285,10 +323,7 @@ async fn presence_of_a_vendor_is_public_and_of_a_customer_only_to_their_partners
 async fn an_offline_recipient_gets_one_inbox_notice_for_a_burst_and_another_after_ten_minutes() {
     let market = TestMarketplace::spawn().await;
     let shop = market.shop("chat-offline", 1).await;
-    let id = start(&market, &shop.buyer, &shop.product, "first").await.json()["conversation"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = started(&market, &shop, "first").await;
     for i in 0..4 {
         market.clock.advance(Duration::from_secs(10));
         assert_eq!(send(&market, &shop.buyer, &id, &format!("more {i}"), &format!("b{i}")).await.status, 201);

@@ -44,12 +44,16 @@ pub enum Started {
 /// What sending a message did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sent {
+    /// Stored now; with a `clientMessageId`, this attempt holds the duty to push it.
     Stored,
     /// The sender sent this `clientMessageId` before: the message it made then.
     Repeated(Message),
 }
 
 const LIVE_OWED: &str = "liveOwed";
+/// The attempt that holds the duty to push a message live, and until when (real time, millis).
+const LIVE_HOLDER: &str = "liveHolder";
+const LIVE_HELD_UNTIL: &str = "liveHeldUntil";
 /// How long an attempt holds the duty to push a message: longer than a function may run (10 s).
 const HOLD: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -233,13 +237,18 @@ impl ConversationRepo {
     }
 
     /// Stores `message` in its conversation, between `message.sender_id` and `recipient`, once per
-    /// `clientMessageId`.
+    /// `clientMessageId`. Stored with one, the message is owed to everyone and its push is held
+    /// (see [`Self::take_owed`]) by the attempt named by `message.id`: each attempt mints its own.
     pub async fn send(&self, message: &Message, recipient: UserId) -> Result<Sent, ApiError> {
         let mut items = vec![self.put(self.message_item(message)?, Some("attribute_not_exists(pk)"))?];
         if let Some(client) = &message.client_message_id {
             let mut claim = claim_key(message.conversation_id, message.sender_id, client);
             claim.insert("messageId".into(), s(message.id));
             claim.insert(LIVE_OWED.into(), owed_value(&Owed::Everyone));
+            // The attempt that stores the message holds its push from the same write, so a retry
+            // racing it cannot take the duty first and leave the storing attempt nothing to do.
+            claim.insert(LIVE_HOLDER.into(), s(message.id));
+            claim.insert(LIVE_HELD_UNTIL.into(), n(real_time_millis() + HOLD.as_millis() as i64));
             items.push(self.put(claim, Some("attribute_not_exists(pk)"))?);
         }
         items.push(self.touch_view(message, message.sender_id)?);
@@ -290,8 +299,8 @@ impl ConversationRepo {
                 "attribute_exists(#owed) AND (attribute_not_exists(#until) OR #until < :now OR #holder = :me)",
             )
             .expression_attribute_names("#owed", LIVE_OWED)
-            .expression_attribute_names("#holder", "liveHolder")
-            .expression_attribute_names("#until", "liveHeldUntil")
+            .expression_attribute_names("#holder", LIVE_HOLDER)
+            .expression_attribute_names("#until", LIVE_HELD_UNTIL)
             .expression_attribute_values(":me", s(attempt))
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(":until", n(now + HOLD.as_millis() as i64))
@@ -333,8 +342,8 @@ impl ConversationRepo {
             .set_key(Some(key))
             .condition_expression("#holder = :me")
             .expression_attribute_names("#owed", LIVE_OWED)
-            .expression_attribute_names("#holder", "liveHolder")
-            .expression_attribute_names("#until", "liveHeldUntil")
+            .expression_attribute_names("#holder", LIVE_HOLDER)
+            .expression_attribute_names("#until", LIVE_HELD_UNTIL)
             .expression_attribute_values(":me", s(attempt));
         let update = match still_owed {
             None => update.update_expression("REMOVE #owed, #holder, #until"),

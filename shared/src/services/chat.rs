@@ -121,18 +121,23 @@ impl Chat {
             client_message_id: Some(client_message_id),
         };
         let recipient = view.other_than(sender);
-        let (message, repeated) = match self.conversations.send(&message, recipient).await? {
-            Sent::Stored => (message, false),
-            Sent::Repeated(first) => (first, true),
+        // This attempt's own message id names its hold on the push.
+        let attempt = message.id.to_string();
+        let (posted, duty) = match self.conversations.send(&message, recipient).await? {
+            // Stored holding the push, in the same write: a retry racing this attempt waits.
+            Sent::Stored => (Posted { message, repeated: false }, Duty::Push(Owed::Everyone)),
+            // The first attempt pushes it, or a retry of one that could not.
+            Sent::Repeated(first) => {
+                let duty = self.conversations.take_owed(&first, &attempt).await?;
+                (Posted { message: first, repeated: true }, duty)
+            }
         };
-        // The first attempt pushes it, or the retry of one that could not.
-        let attempt = ulid::Ulid::new().to_string();
-        match self.conversations.take_owed(&message, &attempt).await? {
-            Duty::Push(owed) => self.deliver(&message, recipient, owed, &attempt).await?,
+        match duty {
+            Duty::Push(owed) => self.deliver(&posted.message, recipient, owed, &attempt).await?,
             Duty::Delivered => {}
             Duty::HeldElsewhere => return Err(ApiError::Unavailable { retry_after_secs: 1 }),
         }
-        Ok(Posted { message, repeated })
+        Ok(posted)
     }
 
     /// The stored `message` to the recipient's connections that are `owed` it. When a push fails,
