@@ -87,11 +87,8 @@ impl App {
     }
 
     async fn with_sdk_config(config: Config, aws: &SdkConfig, http: &SdkHttpClient) -> Self {
-        // Emulators answer at once or not at all: fewer attempts.
-        let attempts = if config.dynamodb_endpoint().is_some() { 2 } else { 3 };
-        let mut dynamodb = aws_sdk_dynamodb::config::Builder::from(aws)
-            .timeout_config(timeouts())
-            .retry_config(RetryConfig::standard().with_max_attempts(attempts));
+        let mut dynamodb =
+            aws_sdk_dynamodb::config::Builder::from(aws).timeout_config(timeouts()).retry_config(retries(&config));
         dynamodb.set_endpoint_url(config.dynamodb_endpoint().map(str::to_owned));
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb.build());
         let timeouts = timeouts();
@@ -323,7 +320,13 @@ fn direct_reads(config: &Config, aws: &SdkConfig, connector: SharedHttpConnector
     let timeouts = timeouts();
     let attempt = timeouts.operation_attempt_timeout().unwrap_or(Duration::from_secs(3));
     let wire = Wire::new(config.dynamodb_endpoint(), region.as_ref(), credentials, connector, attempt);
-    DirectReads::new(wire, timeouts)
+    DirectReads::new(wire, timeouts, retries(config))
+}
+
+/// The DynamoDB client's retries. Emulators answer at once or not at all: fewer attempts.
+fn retries(config: &Config) -> RetryConfig {
+    let attempts = if config.dynamodb_endpoint().is_some() { 2 } else { 3 };
+    RetryConfig::standard().with_max_attempts(attempts)
 }
 
 /// Emulators accept any credentials; nothing is read from ~/.aws locally.

@@ -1,6 +1,7 @@
 //! The hottest reads (a product, a batch of products, a listing page) reach DynamoDB Local
 //! without the SDK, and through the SDK whenever the direct attempt is not answered: a refused
-//! connection, a server that never answers, an error answer.
+//! connection, a server that never answers, an error answer. A throttled direct attempt is the
+//! SDK's first: a throttled table sees no more calls than the SDK alone would send.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,7 +9,12 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, SharedCredentialsProvider};
+use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
 use shared::app::SdkHttpClient;
 use shared::catalog::listing::{Filters, Range, Sort};
 use shared::catalog::listing_index;
@@ -57,8 +63,13 @@ fn counted(app: &App) -> (App, Arc<SdkCalls>) {
     (app, calls)
 }
 
-/// Direct reads sent to `endpoint`, each attempt given `attempt` to answer.
+/// Direct reads sent to `endpoint`, each attempt given `attempt` to answer, with the marketplace's
+/// retries.
 fn direct_to(endpoint: &str, attempt: Duration) -> DirectReads {
+    direct_retried(endpoint, attempt, RetryConfig::standard().with_max_attempts(2))
+}
+
+fn direct_retried(endpoint: &str, attempt: Duration, retries: RetryConfig) -> DirectReads {
     let credentials = SharedCredentialsProvider::new(Credentials::new("local", "local", None, None, "test"));
     let connector = SdkHttpClient::new().connector(Some(Duration::from_secs(1)), None);
     let wire = Wire::new(Some(endpoint), "us-east-1", credentials, connector, attempt);
@@ -67,7 +78,39 @@ fn direct_to(endpoint: &str, attempt: Duration) -> DirectReads {
         .operation_attempt_timeout(Duration::from_secs(3))
         .operation_timeout(Duration::from_secs(8))
         .build();
-    DirectReads::new(wire, timeouts)
+    DirectReads::new(wire, timeouts, retries)
+}
+
+/// A DynamoDB that throttles every call (as DynamoDB answers one), and how many it was sent.
+async fn throttling() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let counted = Arc::clone(&counted);
+            tokio::spawn(async move {
+                let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let counted = Arc::clone(&counted);
+                    async move {
+                        req.into_body().collect().await.unwrap();
+                        counted.fetch_add(1, Ordering::SeqCst);
+                        let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}"#;
+                        let answer = hyper::Response::builder()
+                            .status(400)
+                            .header("content-type", "application/x-amz-json-1.0")
+                            .body(Full::new(Bytes::from_static(body.as_bytes())))
+                            .unwrap();
+                        Ok::<_, std::convert::Infallible>(answer)
+                    }
+                });
+                let _ =
+                    hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            });
+        }
+    });
+    (endpoint, calls)
 }
 
 #[tokio::test]
@@ -147,4 +190,21 @@ async fn an_error_answer_is_the_sdks_to_retry_and_name() {
     let refused = listings.page(&plan, 1, Some(start)).await.unwrap_err();
     assert_eq!(sdk.made(), 1, "the SDK sent the call DynamoDB refused");
     assert!(matches!(refused, ApiError::InvalidCursor), "{refused:?}");
+}
+
+#[tokio::test]
+async fn a_throttled_direct_attempt_is_the_first_of_the_sdks_attempts() {
+    let market = TestMarketplace::spawn().await;
+    let (endpoint, calls) = throttling().await;
+    // Three attempts, the SDK's default, with a short backoff to keep the test quick.
+    let retries = RetryConfig::standard().with_max_attempts(3).with_initial_backoff(Duration::from_millis(10));
+    let (mut app, sdk) = counted(market.app());
+    let config = app.dynamodb.config().to_builder().endpoint_url(&endpoint).retry_config(retries.clone()).build();
+    app.dynamodb = aws_sdk_dynamodb::Client::from_conf(config);
+    let db = app.database().with_direct_reads(direct_retried(&endpoint, Duration::from_secs(3), retries));
+
+    let read = ProductRepo::new(&db).unwrap().get(ProductId::created_at(shared::clock::Timestamp::now())).await;
+    assert!(matches!(read, Err(ApiError::Unavailable { retry_after_secs: 1 })), "{read:?}");
+    assert_eq!(sdk.made(), 1, "the SDK made the call");
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "one direct attempt and two of the SDK's: three, as the SDK alone");
 }

@@ -5,8 +5,11 @@
 //! 200 with an answer read whole. Anything else (an error answer, a throttle, a connection that
 //! broke, no answer within the attempt timeout, keys a batch left unprocessed) sends the same call
 //! through the SDK, given what is left of the operation's time, so retries, backoff and error
-//! codes are the SDK's, as before: a failed direct attempt costs one extra attempt, never a
-//! different answer.
+//! codes are the SDK's, as before: a failed direct attempt never makes a different answer. When
+//! it failed in a way the SDK retries (a throttle, a server error, a broken connection, no
+//! answer), it counts as the SDK's first attempt: the SDK's call waits the backoff of a first
+//! retry and has one attempt fewer, so a throttled table sees no more calls, and no sooner, than
+//! the SDK alone would send.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -22,11 +25,12 @@ use aws_sdk_dynamodb::operation::query::QueryError;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
+use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use serde::de::DeserializeOwned;
 
 use super::answer::{ForTheSdk, ReadAnswer, Reader};
-use super::wire::Wire;
+use super::wire::{Unanswered, Wire};
 use super::{QueryAnswer, request};
 use crate::db::error::undecodable;
 use crate::error::ApiError;
@@ -48,8 +52,9 @@ pub trait Watch: Send + Sync {
 #[derive(Clone)]
 pub struct DirectReads {
     wire: Option<Arc<Wire>>,
-    /// The SDK client's timeouts.
+    /// The SDK client's timeouts and retries.
     timeouts: TimeoutConfig,
+    retries: RetryConfig,
     watchers: Vec<Arc<dyn Watch>>,
 }
 
@@ -61,16 +66,26 @@ impl fmt::Debug for DirectReads {
 
 impl Default for DirectReads {
     fn default() -> Self {
-        Self { wire: None, timeouts: TimeoutConfig::disabled(), watchers: Vec::new() }
+        Self { wire: None, timeouts: TimeoutConfig::disabled(), retries: RetryConfig::disabled(), watchers: Vec::new() }
     }
+}
+
+/// How the SDK is to make a call the direct attempt did not answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ForTheSdkToMake {
+    /// From its first attempt: the call was not sent directly, DynamoDB refused it (the SDK's
+    /// answer names the error), or a batch left keys unprocessed.
+    Afresh,
+    /// As the retry of the direct attempt, which met what the SDK retries.
+    AsItsRetry,
 }
 
 /// A batch's items, and the keys DynamoDB left unprocessed, if any.
 pub type Batch<T> = (Vec<T>, Option<HashMap<String, KeysAndAttributes>>);
 
 impl DirectReads {
-    pub fn new(wire: Wire, timeouts: TimeoutConfig) -> Self {
-        Self { wire: Some(Arc::new(wire)), timeouts, watchers: Vec::new() }
+    pub fn new(wire: Wire, timeouts: TimeoutConfig, retries: RetryConfig) -> Self {
+        Self { wire: Some(Arc::new(wire)), timeouts, retries, watchers: Vec::new() }
     }
 
     /// The same reads, with `watcher` told of each.
@@ -87,11 +102,12 @@ impl DirectReads {
         let input = || call.as_input().clone().build().ok().map(Input::erase);
         let body = request::get_item(call.as_input());
         let read: Reader<Option<T>> = Box::new(super::get_item::<T>);
-        if let Some(answer) = self.attempt(GET_ITEM, body, input, &read).await {
-            return answer;
-        }
+        let afterwards = match self.attempt(GET_ITEM, body, input, &read).await {
+            Ok(answer) => return answer,
+            Err(afterwards) => afterwards,
+        };
         let reading = ReadAnswer::new(read);
-        self.through_the_sdk(call.customize(), &reading, started).send().await?;
+        self.through_the_sdk(call.customize(), &reading, started, afterwards).await.send().await?;
         reading.answer()
     }
 
@@ -103,11 +119,12 @@ impl DirectReads {
         let input = || call.as_input().clone().build().ok().map(Input::erase);
         let body = request::batch_get_item(call.as_input());
         let read: Reader<Vec<T>> = Box::new(super::batch_get_items::<T>);
-        if let Some(answer) = self.attempt(BATCH_GET_ITEM, body, input, &read).await {
-            return answer.map(|items| (items, None));
-        }
+        let afterwards = match self.attempt(BATCH_GET_ITEM, body, input, &read).await {
+            Ok(answer) => return answer.map(|items| (items, None)),
+            Err(afterwards) => afterwards,
+        };
         let reading = ReadAnswer::new(read);
-        let call = self.through_the_sdk(call.customize(), &reading, started);
+        let call = self.through_the_sdk(call.customize(), &reading, started, afterwards).await;
         let BatchGetItemOutput { unprocessed_keys, .. } = call.send().await?;
         Ok((reading.answer()?, unprocessed_keys))
     }
@@ -124,60 +141,82 @@ impl DirectReads {
         let input = || call.as_input().clone().build().ok().map(Input::erase);
         let body = request::query(call.as_input());
         let read: Reader<QueryAnswer<T>> = Box::new(move |body| super::query::<T>(body, wanted));
-        if let Some(answer) = self.attempt(QUERY, body, input, &read).await {
-            return answer;
-        }
+        let afterwards = match self.attempt(QUERY, body, input, &read).await {
+            Ok(answer) => return answer,
+            Err(afterwards) => afterwards,
+        };
         let reading = ReadAnswer::new(read);
-        self.through_the_sdk(call.customize(), &reading, started).send().await.map_err(refused)?;
+        let call = self.through_the_sdk(call.customize(), &reading, started, afterwards).await;
+        call.send().await.map_err(refused)?;
         reading.answer()
     }
 
-    /// The direct attempt: `None` when the call is the SDK's to make.
+    /// The direct attempt's answer, or how the SDK is to make the call.
     async fn attempt<T>(
         &self,
         target: &'static str,
         body: Option<Vec<u8>>,
         input: impl FnOnce() -> Option<Input>,
         read: &Reader<T>,
-    ) -> Option<Result<T, ApiError>> {
-        let (wire, body) = (self.wire.as_ref()?, body?);
+    ) -> Result<Result<T, ApiError>, ForTheSdkToMake> {
+        let (Some(wire), Some(body)) = (self.wire.as_ref(), body) else { return Err(ForTheSdkToMake::Afresh) };
         if !self.watchers.is_empty()
             && let Some(input) = input()
         {
             self.watchers.iter().for_each(|watcher| watcher.sending(&input));
         }
-        let read = match wire.send(target, body, |answer| read(answer)).await? {
-            Ok(read) => read,
-            Err(error) => return Some(Err(undecodable(error))),
+        let read = match wire.send(target, body, |answer| read(answer)).await {
+            Ok(Ok(read)) => read,
+            Ok(Err(error)) => return Ok(Err(undecodable(error))),
+            Err(Unanswered::Refused) => return Err(ForTheSdkToMake::Afresh),
+            Err(Unanswered::Transient) => return Err(ForTheSdkToMake::AsItsRetry),
         };
         match read.for_the_sdk {
             // Keys left unprocessed: the SDK's types carry them back.
-            ForTheSdk::Everything => return None,
+            ForTheSdk::Everything => return Err(ForTheSdkToMake::Afresh),
             ForTheSdk::Counts { scanned_count, .. } => {
                 self.watchers.iter().for_each(|watcher| watcher.queried(scanned_count));
             }
             ForTheSdk::Nothing => {}
         }
-        Some(Ok(read.answer))
+        Ok(Ok(read.answer))
     }
 
-    /// The call as the SDK makes it: its answer read by `reading`, in what is left of its time.
-    fn through_the_sdk<O, E, B, T: Send + 'static>(
+    /// The call as the SDK makes it: its answer read by `reading`, in what is left of its time,
+    /// and as the retry of the direct attempt when that is what it is.
+    async fn through_the_sdk<O, E, B, T: Send + 'static>(
         &self,
         call: CustomizableOperation<O, E, B>,
         reading: &ReadAnswer<T>,
         started: Instant,
+        afterwards: ForTheSdkToMake,
     ) -> CustomizableOperation<O, E, B> {
         let call = call.interceptor(reading.interceptor());
-        match self.time_left(started) {
-            Some(left) => call.config_override(left),
-            None => call,
+        let retried = afterwards == ForTheSdkToMake::AsItsRetry && self.retries.has_retry();
+        if retried {
+            tokio::time::sleep(self.first_backoff()).await;
         }
+        let left = self.time_left(started);
+        if !retried && left.is_none() {
+            return call;
+        }
+        let mut changed = aws_sdk_dynamodb::config::Builder::default();
+        changed.set_timeout_config(left);
+        if retried {
+            changed.set_retry_config(Some(self.retries.clone().with_max_attempts(self.retries.max_attempts() - 1)));
+        }
+        call.config_override(changed)
+    }
+
+    /// What the SDK waits before its first retry: its initial backoff times a random fraction.
+    fn first_backoff(&self) -> Duration {
+        let fraction = if self.retries.use_static_exponential_base() { 1.0 } else { fastrand::f64() };
+        self.retries.initial_backoff().mul_f64(fraction).min(self.retries.max_backoff())
     }
 
     /// What is left of the operation's time once a direct attempt took long enough to matter (it
     /// timed out, or the connection hung before breaking): the SDK's call gets only that.
-    fn time_left(&self, started: Instant) -> Option<aws_sdk_dynamodb::config::Builder> {
+    fn time_left(&self, started: Instant) -> Option<TimeoutConfig> {
         let spent = started.elapsed();
         let operation = self.timeouts.operation_timeout()?;
         if spent < Duration::from_millis(100) {
@@ -185,7 +224,6 @@ impl DirectReads {
         }
         let left = operation.saturating_sub(spent).max(Duration::from_millis(1));
         let attempt = self.timeouts.operation_attempt_timeout().map_or(left, |attempt| attempt.min(left));
-        let timeouts = self.timeouts.to_builder().operation_timeout(left).operation_attempt_timeout(attempt).build();
-        Some(aws_sdk_dynamodb::config::Builder::default().timeout_config(timeouts))
+        Some(self.timeouts.to_builder().operation_timeout(left).operation_attempt_timeout(attempt).build())
     }
 }

@@ -18,6 +18,8 @@ use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_types::body::SdkBody;
 use http_body::Body;
 
+use aws_runtime::retries::classifiers::{THROTTLING_ERRORS, TRANSIENT_ERRORS};
+
 use super::signing::{CONTENT_TYPE, Signer};
 
 /// How long credentials are used before they are asked for again (the SDK's identity cache keeps
@@ -73,13 +75,18 @@ impl Wire {
     }
 
     /// DynamoDB's answer to `target` (`DynamoDB_20120810.Query`, ...) with `body`, as `read`
-    /// reads its body, if it answered 200 within the attempt timeout; `None` for anything else.
-    pub async fn send<T>(&self, target: &'static str, body: Vec<u8>, read: impl FnOnce(&[u8]) -> T) -> Option<T> {
-        let credentials = self.credentials().await?;
+    /// reads its body, if it answered 200 within the attempt timeout; otherwise why not.
+    pub async fn send<T>(
+        &self,
+        target: &'static str,
+        body: Vec<u8>,
+        read: impl FnOnce(&[u8]) -> T,
+    ) -> Result<T, Unanswered> {
+        let credentials = self.credentials().await.ok_or(Unanswered::Refused)?;
         let signature = self.signer.sign(&credentials, &self.host, target, &body, SystemTime::now());
         let mut request = HttpRequest::new(SdkBody::from(body));
-        request.set_method("POST").ok()?;
-        request.set_uri(self.uri.as_str()).ok()?;
+        request.set_method("POST").map_err(|_| Unanswered::Refused)?;
+        request.set_uri(self.uri.as_str()).map_err(|_| Unanswered::Refused)?;
         let headers = request.headers_mut();
         headers.insert("host", self.host.clone());
         headers.insert("content-type", CONTENT_TYPE);
@@ -90,17 +97,17 @@ impl Wire {
         }
         headers.insert("authorization", signature.authorization);
         let answered = async {
-            let response = self.connector.call(request).await.ok()?;
-            if response.status().as_u16() != 200 {
-                return None;
-            }
+            let response = self.connector.call(request).await.map_err(|_| Unanswered::Transient)?;
+            let status = response.status().as_u16();
+            let answer =
+                |bytes: &[u8]| if status == 200 { Ok(read(bytes)) } else { Err(Unanswered::of(status, bytes)) };
             let body = response.into_body();
-            match body.bytes() {
-                Some(bytes) => Some(read(bytes)),
-                None => collect(body).await.map(|bytes| read(&bytes)),
+            if let Some(bytes) = body.bytes() {
+                return answer(bytes);
             }
+            answer(&collect(body).await.ok_or(Unanswered::Transient)?)
         };
-        tokio::time::timeout(self.attempt_timeout, answered).await.ok().flatten()
+        tokio::time::timeout(self.attempt_timeout, answered).await.unwrap_or(Err(Unanswered::Transient))
     }
 
     /// The credentials to sign with: the provider's, kept as the SDK's identity cache keeps them.
@@ -124,6 +131,38 @@ impl Wire {
     }
 }
 
+/// Why an attempt brought no answer to read, as the SDK's retry classifiers would see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unanswered {
+    /// What a retry would not change: DynamoDB refused the call itself (a 4xx other than a
+    /// throttle), or it could not be signed or sent.
+    Refused,
+    /// What the SDK retries after a backoff: a throttle, a server error, a connection that
+    /// failed or broke, no answer within the attempt timeout.
+    Transient,
+}
+
+impl Unanswered {
+    fn of(status: u16, body: &[u8]) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Error {
+            #[serde(rename = "__type")]
+            kind: String,
+        }
+        // `com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException`
+        let code = serde_json::from_slice::<Error>(body).ok().map(|error| {
+            let code = error.kind.rsplit_once('#').map_or(error.kind.as_str(), |(_, code)| code);
+            code.to_owned()
+        });
+        let retried = |codes: &[&str]| code.as_deref().is_some_and(|code| codes.contains(&code));
+        if matches!(status, 500 | 502 | 503 | 504) || retried(THROTTLING_ERRORS) || retried(TRANSIENT_ERRORS) {
+            Self::Transient
+        } else {
+            Self::Refused
+        }
+    }
+}
+
 /// A body still arriving, to its end.
 async fn collect(mut body: SdkBody) -> Option<Vec<u8>> {
     let mut collected = Vec::new();
@@ -140,5 +179,31 @@ async fn collect(mut body: SdkBody) -> Option<Vec<u8>> {
             }
             Some(Err(_)) => return None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Unanswered;
+
+    fn error(code: &str) -> Vec<u8> {
+        format!(r#"{{"__type":"com.amazonaws.dynamodb.v20120810#{code}","message":"m"}}"#).into_bytes()
+    }
+
+    #[test]
+    fn throttles_and_server_errors_are_transient_as_the_sdk_retries_them() {
+        for code in ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"] {
+            assert_eq!(Unanswered::of(400, &error(code)), Unanswered::Transient, "{code}");
+        }
+        assert_eq!(Unanswered::of(500, &error("InternalServerError")), Unanswered::Transient);
+        assert_eq!(Unanswered::of(503, b"<html>unavailable</html>"), Unanswered::Transient);
+    }
+
+    #[test]
+    fn a_call_refused_for_itself_is_not_retried() {
+        assert_eq!(Unanswered::of(400, &error("ValidationException")), Unanswered::Refused);
+        assert_eq!(Unanswered::of(400, &error("ResourceNotFoundException")), Unanswered::Refused);
+        assert_eq!(Unanswered::of(403, b"{}"), Unanswered::Refused);
+        assert_eq!(Unanswered::of(400, b"not json"), Unanswered::Refused);
     }
 }
