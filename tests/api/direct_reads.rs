@@ -15,10 +15,11 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
 use shared::app::SdkHttpClient;
 use shared::catalog::listing::{Filters, Range, Sort};
 use shared::catalog::listing_index;
-use shared::catalog::product::ProductId;
+use shared::catalog::product::{Product, ProductId};
 use shared::db::direct::reads::DirectReads;
 use shared::db::direct::wire::Wire;
 use shared::db::{ListingRepo, ProductRepo};
@@ -81,28 +82,30 @@ fn direct_retried(endpoint: &str, attempt: Duration, retries: RetryConfig) -> Di
     DirectReads::new(wire, timeouts, retries)
 }
 
-/// A DynamoDB that throttles every call (as DynamoDB answers one), and how many it was sent.
-async fn throttling() -> (String, Arc<AtomicUsize>) {
+/// A stand-in for DynamoDB on a loopback port of its own, answering each request's headers and
+/// body with `answer`'s status and JSON body; its endpoint.
+async fn stand_in<F, A>(answer: F) -> String
+where
+    F: Fn(hyper::HeaderMap, Bytes) -> A + Clone + Send + Sync + 'static,
+    A: Future<Output = (u16, String)> + Send,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&calls);
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            let counted = Arc::clone(&counted);
+            let answer = answer.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                    let counted = Arc::clone(&counted);
+                    let answer = answer.clone();
                     async move {
-                        req.into_body().collect().await.unwrap();
-                        counted.fetch_add(1, Ordering::SeqCst);
-                        let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}"#;
-                        let answer = hyper::Response::builder()
-                            .status(400)
+                        let (parts, body) = req.into_parts();
+                        let (status, body) = answer(parts.headers, body.collect().await.unwrap().to_bytes()).await;
+                        let response = hyper::Response::builder()
+                            .status(status)
                             .header("content-type", "application/x-amz-json-1.0")
-                            .body(Full::new(Bytes::from_static(body.as_bytes())))
+                            .body(Full::new(Bytes::from(body)))
                             .unwrap();
-                        Ok::<_, std::convert::Infallible>(answer)
+                        Ok::<_, std::convert::Infallible>(response)
                     }
                 });
                 let _ =
@@ -110,17 +113,75 @@ async fn throttling() -> (String, Arc<AtomicUsize>) {
             });
         }
     });
+    endpoint
+}
+
+/// A DynamoDB that throttles every call (as DynamoDB answers one), and how many it was sent.
+async fn throttling() -> (String, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let endpoint = stand_in(move |_, _| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}"#;
+        std::future::ready((400, body.to_owned()))
+    })
+    .await;
     (endpoint, calls)
+}
+
+/// A DynamoDB in front of `dynamodb` that leaves the last key of the first `BatchGetItem`
+/// unprocessed (as a throttled table does) and passes everything else on; with the bodies of the
+/// requests it was sent.
+async fn leaving_a_key_unprocessed(dynamodb: String) -> (String, Arc<std::sync::Mutex<Vec<Value>>>) {
+    let sent = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorded = Arc::clone(&sent);
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+    let endpoint = stand_in(move |headers: hyper::HeaderMap, body: Bytes| {
+        let (recorded, client, dynamodb) = (Arc::clone(&recorded), client.clone(), dynamodb.clone());
+        async move {
+            let mut request: Value = serde_json::from_slice(&body).unwrap();
+            let first = {
+                let mut recorded = recorded.lock().unwrap();
+                recorded.push(request.clone());
+                recorded.len() == 1
+            };
+            let mut left = None;
+            if first {
+                let tables = request["RequestItems"].as_object_mut().unwrap();
+                let (table, keys) = tables.iter_mut().next().unwrap();
+                let last = keys["Keys"].as_array_mut().unwrap().pop().unwrap();
+                left = Some((table.clone(), json!({ "Keys": [last], "ConsistentRead": keys["ConsistentRead"] })));
+            }
+            let mut forwarded = hyper::Request::post(&dynamodb);
+            for name in ["content-type", "x-amz-target", "x-amz-date", "authorization"] {
+                forwarded = forwarded.header(name, headers[name].clone());
+            }
+            let forwarded = forwarded.body(Full::new(Bytes::from(request.to_string()))).unwrap();
+            let answer = client.request(forwarded).await.unwrap();
+            let mut answer: Value =
+                serde_json::from_slice(&answer.into_body().collect().await.unwrap().to_bytes()).unwrap();
+            if let Some((table, keys)) = left {
+                answer["UnprocessedKeys"] = json!({ table: keys });
+            }
+            (200, answer.to_string())
+        }
+    })
+    .await;
+    (endpoint, sent)
+}
+
+fn three_cars() -> [Product; 3] {
+    [
+        car("Toyota", "Corolla", 2019, 80_000, 950_000, 0),
+        car("Kia", "Cerato", 2020, 40_000, 1_100_000, 1),
+        car("Hyundai", "Elantra", 2018, 120_000, 700_000, 2),
+    ]
 }
 
 #[tokio::test]
 async fn products_and_listing_pages_are_read_without_the_sdk() {
     let market = TestMarketplace::spawn().await;
-    let cars = [
-        car("Toyota", "Corolla", 2019, 80_000, 950_000, 0),
-        car("Kia", "Cerato", 2020, 40_000, 1_100_000, 1),
-        car("Hyundai", "Elantra", 2018, 120_000, 700_000, 2),
-    ];
+    let cars = three_cars();
     market.list(&cars).await;
     let (app, sdk) = counted(market.app());
     let products = ProductRepo::new(&app.database()).unwrap();
@@ -207,4 +268,29 @@ async fn a_throttled_direct_attempt_is_the_first_of_the_sdks_attempts() {
     assert!(matches!(read, Err(ApiError::Unavailable { retry_after_secs: 1 })), "{read:?}");
     assert_eq!(sdk.made(), 1, "the SDK made the call");
     assert_eq!(calls.load(Ordering::SeqCst), 3, "one direct attempt and two of the SDK's: three, as the SDK alone");
+}
+
+#[tokio::test]
+async fn a_batch_asks_again_for_only_the_keys_left_unprocessed() {
+    let market = TestMarketplace::spawn().await;
+    let cars = three_cars();
+    market.list(&cars).await;
+    let (app, sdk) = counted(market.app());
+    let dynamodb = app.config.dynamodb_endpoint().unwrap().to_owned();
+    let (endpoint, sent) = leaving_a_key_unprocessed(dynamodb).await;
+    let db = app.database().with_direct_reads(direct_to(&endpoint, Duration::from_secs(3)));
+
+    let ids: Vec<_> = cars.iter().map(|c| c.id).collect();
+    let read = ProductRepo::new(&db).unwrap().get_many(&ids).await.unwrap();
+    assert_eq!(read, cars, "every product, in the order asked");
+    assert_eq!(sdk.made(), 0, "both calls went directly");
+    let sent = sent.lock().unwrap();
+    let asked = |call: &Value| -> Vec<String> {
+        let keys = call["RequestItems"].as_object().unwrap().values().next().unwrap()["Keys"].as_array().unwrap();
+        keys.iter().map(|key| key["id"]["S"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(sent.len(), 2);
+    assert_eq!(asked(&sent[0]).len(), 3);
+    let left = asked(&sent[0]).pop().unwrap();
+    assert_eq!(asked(&sent[1]), [left], "the second call asks for the key left, and only that one");
 }

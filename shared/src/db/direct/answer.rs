@@ -2,10 +2,9 @@
 //!
 //! An interceptor on the one call takes a successful answer's body before the SDK reads it, reads
 //! it with the call's own function (typed, straight from its bytes) and hands the SDK what that
-//! function says it is to see: nothing (`{}`, an empty output), the answer's counts (so that what a
-//! Query cost still shows to whoever watches the SDK's outputs), or the whole answer (keys left
-//! unprocessed, which the SDK's types carry back). Anything but a success (an error, a throttle)
-//! reaches the SDK untouched, so retries and error codes are as before.
+//! function says it is to see: nothing (`{}`, an empty output), or the answer's counts (so that
+//! what a Query cost still shows to whoever watches the SDK's outputs). Anything but a success (an
+//! error, a throttle) reaches the SDK untouched, so retries and error codes are as before.
 
 use std::fmt;
 use std::pin::Pin;
@@ -37,7 +36,6 @@ pub enum ForTheSdk {
         count: i32,
         scanned_count: i32,
     },
-    Everything,
 }
 
 pub type Reader<T> = Box<dyn Fn(&[u8]) -> Result<Read<T>, serde_json::Error> + Send + Sync>;
@@ -91,7 +89,6 @@ impl<T> Shared<T> {
             ForTheSdk::Counts { count, scanned_count } => {
                 Bytes::from(format!(r#"{{"Count":{count},"ScannedCount":{scanned_count}}}"#))
             }
-            ForTheSdk::Everything => Bytes::copy_from_slice(body),
         }
     }
 }

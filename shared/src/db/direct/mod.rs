@@ -21,6 +21,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -39,20 +43,67 @@ pub fn get_item<T: DeserializeOwned>(body: &[u8]) -> Result<Read<Option<T>>, ser
     Ok(Read { answer: answer.item.map(|item| item.0), for_the_sdk: ForTheSdk::Nothing })
 }
 
-/// A `BatchGetItem` answer from one table: its items, in the order DynamoDB returned them. When
-/// keys were left unprocessed the SDK reads the answer too, for them.
-pub fn batch_get_items<T: DeserializeOwned>(body: &[u8]) -> Result<Read<Vec<T>>, serde_json::Error> {
+/// A batch's items, and the keys DynamoDB left unprocessed, if any.
+pub type Batch<T> = (Vec<T>, Option<HashMap<String, KeysAndAttributes>>);
+
+/// A `BatchGetItem` answer from one table: its items, in the order DynamoDB returned them, and the
+/// keys it left unprocessed (throttled), for the caller to ask for again, and only those.
+pub fn batch_get_items<T: DeserializeOwned>(body: &[u8]) -> Result<Read<Batch<T>>, serde_json::Error> {
     #[derive(Deserialize)]
     struct Answer<T> {
         #[serde(rename = "Responses", default = "HashMap::new")]
         responses: HashMap<String, Vec<Item<T>>>,
         #[serde(rename = "UnprocessedKeys", default = "HashMap::new")]
-        unprocessed: HashMap<String, IgnoredAny>,
+        unprocessed: HashMap<String, Unprocessed>,
     }
     let answer: Answer<T> = serde_json::from_slice(body)?;
     let items = answer.responses.into_values().flatten().map(|item| item.0).collect();
-    let for_the_sdk = if answer.unprocessed.is_empty() { ForTheSdk::Nothing } else { ForTheSdk::Everything };
-    Ok(Read { answer: items, for_the_sdk })
+    let unprocessed = answer
+        .unprocessed
+        .into_iter()
+        .map(|(table, keys)| Ok((table, keys.into_sdk()?)))
+        .collect::<Result<HashMap<_, _>, serde_json::Error>>()?;
+    let unprocessed = (!unprocessed.is_empty()).then_some(unprocessed);
+    Ok(Read { answer: (items, unprocessed), for_the_sdk: ForTheSdk::Nothing })
+}
+
+/// One table's unprocessed keys, as DynamoDB hands back the request's `KeysAndAttributes`.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Unprocessed {
+    keys: Vec<HashMap<String, KeyValue>>,
+    consistent_read: Option<bool>,
+    projection_expression: Option<String>,
+    expression_attribute_names: Option<HashMap<String, String>>,
+}
+
+/// A key attribute's typed value: a key is a string, a number or binary.
+#[derive(Deserialize)]
+enum KeyValue {
+    S(String),
+    N(String),
+    B(String),
+}
+
+impl Unprocessed {
+    fn into_sdk(self) -> Result<KeysAndAttributes, serde_json::Error> {
+        let value = |value| match value {
+            KeyValue::S(s) => Ok(AttributeValue::S(s)),
+            KeyValue::N(n) => Ok(AttributeValue::N(n)),
+            KeyValue::B(b) => {
+                STANDARD.decode(b).map(|b| AttributeValue::B(Blob::new(b))).map_err(serde::de::Error::custom)
+            }
+        };
+        let key = |key: HashMap<String, KeyValue>| key.into_iter().map(|(name, v)| Ok((name, value(v)?))).collect();
+        let keys = self.keys.into_iter().map(key).collect::<Result<Vec<_>, serde_json::Error>>()?;
+        KeysAndAttributes::builder()
+            .set_keys(Some(keys))
+            .set_consistent_read(self.consistent_read)
+            .set_projection_expression(self.projection_expression)
+            .set_expression_attribute_names(self.expression_attribute_names)
+            .build()
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// One `Query` call's answer.
@@ -178,6 +229,11 @@ mod tests {
     use serde::Deserialize;
     use serde_json::json;
 
+    use std::collections::HashMap;
+
+    use aws_sdk_dynamodb::primitives::Blob;
+    use aws_sdk_dynamodb::types::{AttributeValue as V, KeysAndAttributes};
+
     use super::{ForTheSdk, batch_get_items, get_item, query};
     use crate::catalog::Governorate;
     use crate::catalog::product::{
@@ -203,17 +259,30 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_get_answers_its_items_and_leaves_unprocessed_keys_to_the_sdk() {
+    fn a_batch_get_answers_its_items_and_the_keys_left_unprocessed() {
         let done = br#"{"Responses": {"T": [{"id": {"S": "a"}}, {"id": {"S": "b"}}]}, "UnprocessedKeys": {}}"#;
         let read = batch_get_items::<Row>(done).unwrap();
-        assert_eq!(read.answer, vec![Row { id: "a".into() }, Row { id: "b".into() }]);
+        assert_eq!(read.answer, (vec![Row { id: "a".into() }, Row { id: "b".into() }], None));
         assert!(matches!(read.for_the_sdk, ForTheSdk::Nothing));
-        let partial = br#"{"Responses": {"T": [{"id": {"S": "a"}}]},
-            "UnprocessedKeys": {"T": {"Keys": [{"id": {"S": "b"}}], "ConsistentRead": true}}}"#;
+        let partial = br##"{"Responses": {"T": [{"id": {"S": "a"}}]},
+            "UnprocessedKeys": {"T": {"Keys": [{"id": {"S": "b"}, "n": {"N": "7"}}, {"id": {"S": "c"}, "n": {"B": "AQI="}}],
+                "ConsistentRead": true, "ProjectionExpression": "#s", "ExpressionAttributeNames": {"#s": "status"}}}}"##;
         let read = batch_get_items::<Row>(partial).unwrap();
-        assert_eq!(read.answer, vec![Row { id: "a".into() }]);
-        assert!(matches!(read.for_the_sdk, ForTheSdk::Everything), "the SDK carries the keys back");
-        assert!(batch_get_items::<Row>(b"{}").unwrap().answer.is_empty());
+        assert!(matches!(read.for_the_sdk, ForTheSdk::Nothing), "the SDK needs none of it");
+        let (items, unprocessed) = read.answer;
+        assert_eq!(items, vec![Row { id: "a".into() }]);
+        let asked_again = KeysAndAttributes::builder()
+            .keys(HashMap::from([("id".into(), V::S("b".into())), ("n".into(), V::N("7".into()))]))
+            .keys(HashMap::from([("id".into(), V::S("c".into())), ("n".into(), V::B(Blob::new(vec![1, 2])))]))
+            .consistent_read(true)
+            .projection_expression("#s")
+            .expression_attribute_names("#s", "status")
+            .build()
+            .unwrap();
+        assert_eq!(unprocessed, Some(HashMap::from([("T".into(), asked_again)])), "exactly the keys left, as asked");
+        assert!(batch_get_items::<Row>(b"{}").unwrap().answer.0.is_empty());
+        let broken = br#"{"UnprocessedKeys": {"T": {"Keys": [{"id": {"B": "not base64!"}}]}}}"#;
+        assert!(batch_get_items::<Row>(broken).is_err());
     }
 
     #[test]

@@ -2,28 +2,25 @@
 //! each handed to the SDK for whatever the direct attempt does not answer.
 //!
 //! A call goes directly when its input is one [`super::request`] writes and the attempt comes back
-//! 200 with an answer read whole. Anything else (an error answer, a throttle, a connection that
-//! broke, no answer within the attempt timeout, keys a batch left unprocessed) sends the same call
-//! through the SDK, given what is left of the operation's time, so retries, backoff and error
+//! 200 with an answer read whole (a batch's answer with the keys it left unprocessed, which the
+//! caller asks for again). Anything else (an error answer, a throttle, a connection that broke,
+//! no answer within the attempt timeout) sends the same call through the SDK, given what is left of the operation's time, so retries, backoff and error
 //! codes are the SDK's, as before: a failed direct attempt never makes a different answer. When
 //! it failed in a way the SDK retries (a throttle, a server error, a broken connection, no
 //! answer), it counts as the SDK's first attempt: the SDK's call waits the backoff of a first
 //! retry and has one attempt fewer, so a throttled table sees no more calls, and no sooner, than
 //! the SDK alone would send.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::client::customize::CustomizableOperation;
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemOutput;
 use aws_sdk_dynamodb::operation::batch_get_item::builders::BatchGetItemFluentBuilder;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::operation::query::QueryError;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::types::KeysAndAttributes;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
@@ -31,7 +28,7 @@ use serde::de::DeserializeOwned;
 
 use super::answer::{ForTheSdk, ReadAnswer, Reader};
 use super::wire::{Unanswered, Wire};
-use super::{QueryAnswer, request};
+use super::{Batch, QueryAnswer, request};
 use crate::db::error::undecodable;
 use crate::error::ApiError;
 
@@ -74,14 +71,11 @@ impl Default for DirectReads {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ForTheSdkToMake {
     /// From its first attempt: the call was not sent directly, DynamoDB refused it (the SDK's
-    /// answer names the error), or a batch left keys unprocessed.
+    /// answer names the error).
     Afresh,
     /// As the retry of the direct attempt, which met what the SDK retries.
     AsItsRetry,
 }
-
-/// A batch's items, and the keys DynamoDB left unprocessed, if any.
-pub type Batch<T> = (Vec<T>, Option<HashMap<String, KeysAndAttributes>>);
 
 impl DirectReads {
     pub fn new(wire: Wire, timeouts: TimeoutConfig, retries: RetryConfig) -> Self {
@@ -118,15 +112,14 @@ impl DirectReads {
         let started = Instant::now();
         let input = || call.as_input().clone().build().ok().map(Input::erase);
         let body = request::batch_get_item(call.as_input());
-        let read: Reader<Vec<T>> = Box::new(super::batch_get_items::<T>);
+        let read: Reader<Batch<T>> = Box::new(super::batch_get_items::<T>);
         let afterwards = match self.attempt(BATCH_GET_ITEM, body, input, &read).await {
-            Ok(answer) => return answer.map(|items| (items, None)),
+            Ok(answer) => return answer,
             Err(afterwards) => afterwards,
         };
         let reading = ReadAnswer::new(read);
-        let call = self.through_the_sdk(call.customize(), &reading, started, afterwards).await;
-        let BatchGetItemOutput { unprocessed_keys, .. } = call.send().await?;
-        Ok((reading.answer()?, unprocessed_keys))
+        self.through_the_sdk(call.customize(), &reading, started, afterwards).await.send().await?;
+        reading.answer()
     }
 
     /// A Query, of whose entries the first `wanted` are read ([`super::query`]); `refused` maps
@@ -171,13 +164,8 @@ impl DirectReads {
             Err(Unanswered::Refused) => return Err(ForTheSdkToMake::Afresh),
             Err(Unanswered::Transient) => return Err(ForTheSdkToMake::AsItsRetry),
         };
-        match read.for_the_sdk {
-            // Keys left unprocessed: the SDK's types carry them back.
-            ForTheSdk::Everything => return Err(ForTheSdkToMake::Afresh),
-            ForTheSdk::Counts { scanned_count, .. } => {
-                self.watchers.iter().for_each(|watcher| watcher.queried(scanned_count));
-            }
-            ForTheSdk::Nothing => {}
+        if let ForTheSdk::Counts { scanned_count, .. } = read.for_the_sdk {
+            self.watchers.iter().for_each(|watcher| watcher.queried(scanned_count));
         }
         Ok(Ok(read.answer))
     }
